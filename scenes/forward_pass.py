@@ -1,0 +1,453 @@
+"""One forward pass through a small fully connected network, in eight timed phases.
+
+Render from the repository root::
+
+    manim -pqh scenes/forward_pass.py ForwardPassScene
+
+The network comes from ``assets/network.json``, or from the file named by
+``$FORWARD_PASS_NETWORK``. Every number on screen is computed from it in
+:meth:`ForwardPassScene.setup`. To change the pacing, edit ``PHASES``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numpy as np
+from manim import (
+    BOLD,
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    UR,
+    AnimationGroup,
+    Circumscribe,
+    FadeIn,
+    FadeOut,
+    GrowFromEdge,
+    LaggedStart,
+    Line,
+    MathTex,
+    RoundedRectangle,
+    Scene,
+    SurroundingRectangle,
+    Text,
+    Transform,
+    VGroup,
+    Write,
+)
+
+from network_diagram import NetworkDiagram
+from network_model import NetworkFileError, forward, format_value, load_network
+from panels import (
+    MatrixPanel,
+    ProbabilityPanel,
+    fit_within,
+    relu_line,
+    softmax_lines,
+    weighted_sum_lines,
+    weighted_sum_text,
+)
+from style import (
+    ACCENT_COLOR,
+    BACKGROUND_COLOR,
+    DIM_TEXT_COLOR,
+    FONT,
+    PANEL_COLOR,
+    TEXT_COLOR,
+    WINNER_COLOR,
+    glow_levels,
+)
+from timeline import PhaseClock, TimingError, check_phases, exact_run_time, phase_frame_spans
+
+__all__ = ["ForwardPassScene", "SetupError", "check_latex"]
+
+LATEX_TOOLS = ("latex", "dvisvgm")
+LATEX_INSTALL_HINT = (
+    "install it with: apt-get install -y --no-install-recommends texlive-latex-base dvisvgm "
+    "(macOS: brew install --cask basictex, then sudo tlmgr install dvisvgm)"
+)
+
+# Where things sit on the 14.2 x 8 frame.
+DIAGRAM_LEFT_X = -5.45
+DIAGRAM_WIDTH = 7.55
+DIAGRAM_CENTER_Y = 0.22
+DIAGRAM_HEIGHT = 3.75
+PANEL_TOP_Y = -1.78
+PANEL_BOTTOM_Y = -3.9
+PANEL_LEFT_X = -6.85
+PANEL_RIGHT_X = 6.85
+PANEL_SPLIT_X = -2.55
+PROBABILITY_LEFT_X = 2.95
+PROBABILITY_WIDTH = 3.85
+
+
+class SetupError(RuntimeError):
+    """The scene cannot be rendered as configured; the message says why and what to do."""
+
+
+def check_latex() -> None:
+    """Stop before the first frame if the LaTeX tools that every equation needs are missing."""
+    missing = [tool for tool in LATEX_TOOLS if shutil.which(tool) is None]
+    if missing:
+        raise SetupError(f"LaTeX is needed for the equations but {', '.join(missing)} is not installed; {LATEX_INSTALL_HINT}")
+
+
+class ForwardPassScene(Scene):
+    """A forward pass through a [3, 4, 4, 2] network: inputs, two ReLU layers, softmax.
+
+    Subclass it and override ``PHASES`` to change the pacing; every beat inside a
+    phase is a share of that phase's seconds, so the video always lasts the sum.
+    """
+
+    PHASES = {
+        "Intro": 3.0,
+        "Input layer": 4.0,
+        "Layer 1 forward": 10.0,
+        "Layer 2 forward": 8.0,
+        "Output layer": 6.0,
+        "Prediction": 5.0,
+        "Weight matrix": 6.0,
+        "Outro": 4.0,
+    }
+    """Phase name to seconds, in the order the phases play."""
+
+    MATRIX_LAYER = 1
+    """The layer whose ``W x + b = z`` the weight-matrix phase writes out."""
+
+    # ------------------------------------------------------------------ setup
+
+    def setup(self) -> None:
+        """Check everything, run the forward pass once, and build what the phases show."""
+        try:
+            self.phases = check_phases(self.PHASES, ForwardPassScene.PHASES)
+            self.network = load_network()
+            check_latex()
+        except (NetworkFileError, TimingError, SetupError) as error:
+            sys.stderr.write(f"\nforward_pass: error: {error}\n")
+            sys.stderr.flush()
+            raise SystemExit(2) from None
+        self.trace = forward(self.network)
+        self.fps = self.camera.frame_rate
+        self.spans = phase_frame_spans(self.phases, self.fps)
+        self.clock = PhaseClock(0)
+        self._caption: tuple[str, float] | None = None
+        self.camera.background_color = BACKGROUND_COLOR
+        self._build_frame()
+
+    def _build_frame(self) -> None:
+        network, trace = self.network, self.trace
+        sizes = ", ".join(str(size) for size in network.layer_sizes)
+        self.title = Text("Neural Network Forward Pass", font=FONT, font_size=42, weight=BOLD, color=TEXT_COLOR)
+        self.title.to_edge(UP, buff=0.28)
+        self.architecture = Text(
+            f"architecture [{sizes}]  ·  ReLU hidden layers  ·  softmax output",
+            font=FONT,
+            font_size=24,
+            color=DIM_TEXT_COLOR,
+        ).next_to(self.title, DOWN, buff=0.14)
+
+        self.diagram = NetworkDiagram(network.layer_sizes, network.weights, width=DIAGRAM_WIDTH, height=DIAGRAM_HEIGHT)
+        self.diagram.shift(
+            (DIAGRAM_LEFT_X - self.diagram.layers[0][0].get_x()) * RIGHT
+            + (DIAGRAM_CENTER_Y - self.diagram.layers.get_y()) * UP
+        )
+        # One glow scale for the whole network, so brightness compares across layers.
+        hidden = np.concatenate([np.abs(network.inputs), *(layer.a for layer in trace.layers[:-1])])
+        self.glow_scale = float(hidden.max())
+        self.input_labels = VGroup(
+            *(
+                MathTex(f"x_{{{i}}}", font_size=34, color=DIM_TEXT_COLOR).next_to(neuron, LEFT, buff=0.16)
+                for i, neuron in enumerate(self.diagram.layers[0])
+            )
+        )
+
+        self.panel = RoundedRectangle(
+            width=PANEL_RIGHT_X - PANEL_LEFT_X,
+            height=PANEL_TOP_Y - PANEL_BOTTOM_Y,
+            corner_radius=0.15,
+            stroke_width=0,
+        ).set_fill(PANEL_COLOR, opacity=1.0)
+        self.panel.move_to([(PANEL_LEFT_X + PANEL_RIGHT_X) / 2, (PANEL_TOP_Y + PANEL_BOTTOM_Y) / 2, 0])
+        self.panel_divider = Line(
+            [PANEL_SPLIT_X, PANEL_TOP_Y - 0.25, 0], [PANEL_SPLIT_X, PANEL_BOTTOM_Y + 0.25, 0], stroke_width=1.5
+        ).set_stroke(DIM_TEXT_COLOR, opacity=0.5)
+        self.rule = self._rule(r"z = Wx + b", r"a = \mathrm{ReLU}(z)")
+
+        self.probability_panel = ProbabilityPanel(
+            network.class_names,
+            trace.probabilities,
+            [neuron.get_y() for neuron in self.diagram.layers[-1]],
+            left=PROBABILITY_LEFT_X,
+            width=PROBABILITY_WIDTH,
+            font_size=26,
+            row_height=min(0.36, self.diagram.spacing * 0.8),
+        )
+
+    def _rule(self, equation: str, activation: str) -> VGroup:
+        """The left column of the panel: the layer equation and the activation."""
+        rows = VGroup()
+        for caption, tex in (("layer", equation), ("activation", activation)):
+            label = Text(caption, font=FONT, font_size=22, color=DIM_TEXT_COLOR)
+            math = MathTex(tex, font_size=38, color=TEXT_COLOR)
+            rows.add(VGroup(label, math))
+        label_width = max(row[0].width for row in rows)
+        for row in rows:
+            row[1].next_to(row[0], RIGHT, buff=0.3 + label_width - row[0].width)
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.35)
+        for row in rows:
+            row[1].align_to(rows[0][1], LEFT)
+        fit_within(rows, PANEL_SPLIT_X - PANEL_LEFT_X - 0.5, PANEL_TOP_Y - PANEL_BOTTOM_Y - 0.4)
+        return rows.move_to(
+            [(PANEL_LEFT_X + PANEL_SPLIT_X) / 2, (PANEL_TOP_Y + PANEL_BOTTOM_Y) / 2, 0]
+        )
+
+    def _in_work_area(self, mobject):
+        """Place ``mobject`` in the right-hand part of the panel, left-aligned and centred vertically."""
+        max_width = PANEL_RIGHT_X - PANEL_SPLIT_X - 0.6
+        fit_within(mobject, max_width, PANEL_TOP_Y - PANEL_BOTTOM_Y - 0.35)
+        mobject.move_to([PANEL_SPLIT_X + 0.35, (PANEL_TOP_Y + PANEL_BOTTOM_Y) / 2, 0], aligned_edge=LEFT)
+        return mobject
+
+    @property
+    def work_width(self) -> float:
+        return PANEL_RIGHT_X - PANEL_SPLIT_X - 0.6
+
+    # ------------------------------------------------------------------ the story
+
+    def construct(self) -> None:
+        self.introduce_network()
+        self.show_inputs()
+        self.forward_hidden_layer_1()
+        self.forward_hidden_layer_2()
+        self.compute_output_layer()
+        self.announce_prediction()
+        self.show_weight_matrix()
+        self.show_full_network()
+
+    # ------------------------------------------------------------------ timing
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        """Run one phase: a new section, then beats that fill exactly its seconds."""
+        self.next_section(name)
+        start, end = self.spans[name]
+        self.clock = PhaseClock(end - start)
+        yield
+        if self.clock.remaining:
+            self.wait(exact_run_time(self.clock.remaining, self.fps, "wait"))
+            self.clock.used = self.clock.frames
+        self._end_caption()
+
+    def beat(self, *animations, share: float, **kwargs) -> None:
+        """Play ``animations`` over ``share`` of the current phase."""
+        frames = self.clock.take(share)
+        self.play(*animations, run_time=exact_run_time(frames, self.fps, "play"), **kwargs)
+
+    def say(self, text: str) -> None:
+        """Start a subtitle cue; it lasts until the next cue or the end of the phase."""
+        self._end_caption()
+        self._caption = (text, self.time)
+
+    def _end_caption(self) -> None:
+        if self._caption is None:
+            return
+        text, start = self._caption
+        self._caption = None
+        if self.time > start:
+            self.add_subcaption(text, duration=self.time - start, offset=start - self.time)
+
+    # ------------------------------------------------------------------ phases
+
+    def introduce_network(self) -> None:
+        sizes = self.network.layer_sizes
+        with self.phase("Intro"):
+            self.say(
+                f"A fully connected network with layers of {', '.join(map(str, sizes))} neurons: "
+                "ReLU in the hidden layers, softmax at the output."
+            )
+            self.beat(Write(self.title), FadeIn(self.architecture, shift=0.2 * DOWN), share=0.3)
+            self.beat(self.diagram.create(), share=0.5)
+
+    def show_inputs(self) -> None:
+        inputs = self.network.inputs
+        vector = "(" + ", ".join(format_value(x) for x in inputs) + ")"
+        self.input_vector = self._in_work_area(
+            VGroup(
+                Text("input", font=FONT, font_size=22, color=DIM_TEXT_COLOR),
+                MathTex(f"x = {vector}", font_size=40, color=TEXT_COLOR),
+            ).arrange(RIGHT, buff=0.3)
+        ).move_to(self.panel)
+        with self.phase("Input layer"):
+            self.say(f"The input x = {vector} enters the input neurons.")
+            self.beat(FadeIn(self.panel), FadeIn(self.input_vector), share=0.2)
+            self.beat(
+                self.diagram.activate(0, inputs, glow_levels(inputs, self.glow_scale)),
+                FadeIn(self.input_labels, shift=0.1 * RIGHT),
+                share=0.35,
+            )
+
+    def forward_hidden_layer_1(self) -> None:
+        with self.phase("Layer 1 forward"):
+            self._forward_hidden_layer(1)
+
+    def forward_hidden_layer_2(self) -> None:
+        with self.phase("Layer 2 forward"):
+            self._forward_hidden_layer(2)
+
+    def _focus_neuron(self, layer: int) -> int:
+        """The neuron whose sum is written out: layer 1 shows its strongest neuron;
+        later layers show one that ReLU clips to 0, if any, so both cases are seen."""
+        z = self.trace.layers[layer - 1].z
+        if layer > 1 and np.min(z) < 0:
+            return int(np.argmin(np.where(z < 0, -z, np.inf)))
+        return int(np.argmax(z))
+
+    def _forward_hidden_layer(self, layer: int) -> None:
+        trace = self.trace.layers[layer - 1]
+        focus = self._focus_neuron(layer)
+        diagram = self.diagram
+        sum_lines = weighted_sum_lines(trace, focus, self.work_width)
+        activation = relu_line(trace, focus)
+        work = self._in_work_area(VGroup(sum_lines, activation).arrange(DOWN, aligned_edge=LEFT, buff=0.22))
+        labels = VGroup(*(diagram.weight_label(layer - 1, focus, source) for source in range(diagram.layer_sizes[layer - 1])))
+        previous = self.input_vector if layer == 1 else self.work
+
+        self.say(f"Hidden layer {layer}: every neuron adds up its weighted inputs and a bias, z = Wx + b.")
+        if layer == 1:
+            self.beat(FadeOut(previous), FadeIn(self.panel_divider), FadeIn(self.rule), share=0.08)
+        else:
+            self.beat(FadeOut(previous), Circumscribe(self.rule, color=ACCENT_COLOR, buff=0.08), share=0.08)
+        self.beat(diagram.flow_into(layer), share=0.15)
+
+        z = trace.z[focus]
+        verdict = "ReLU keeps it" if z > 0 else "ReLU clips it to 0"
+        self.say(
+            f"Neuron {focus} of layer {layer}: z = {weighted_sum_text(trace, focus)} = {format_value(z)}; "
+            f"{verdict}: a = {format_value(trace.a[focus])}."
+        )
+        self.beat(diagram.spotlight(layer, focus), FadeIn(labels), share=0.1)
+        self.beat(LaggedStart(*(FadeIn(part) for line in sum_lines for part in line), lag_ratio=0.12), share=0.18)
+        self.beat(Write(activation), share=0.1)
+
+        values = ", ".join(format_value(a) for a in trace.a)
+        self.say(f"All of hidden layer {layer}: a = ({values}).")
+        self.beat(diagram.activate(layer, trace.a, glow_levels(trace.a, self.glow_scale)), share=0.12)
+        self.beat(diagram.restore_edges(layer), share=0.07)
+        self.work = work
+
+    def compute_output_layer(self) -> None:
+        trace = self.trace.layers[-1]
+        diagram = self.diagram
+        output = len(diagram.layer_sizes) - 1
+        rule = self._rule(r"z = Wx + b", r"p = \mathrm{softmax}(z)")
+        softmax = self._in_work_area(softmax_lines(trace, self.trace.prediction, self.work_width))
+        panel = self.probability_panel
+        with self.phase("Output layer"):
+            self.say("The output layer computes one logit per class, z = Wx + b.")
+            self.beat(FadeOut(self.work), Transform(self.rule, rule), share=0.1)
+            self.beat(diagram.flow_into(output), share=0.15)
+            self.beat(diagram.activate(output, trace.z, np.zeros_like(trace.z)), share=0.1)
+            probabilities = ", ".join(format_value(p) for p in trace.a)
+            self.say(f"Softmax turns the logits into probabilities: p = ({probabilities}).")
+            self.beat(FadeIn(softmax[0]), share=0.1)
+            self.beat(Write(softmax[1]), share=0.15)
+            self.beat(
+                diagram.activate(output, trace.a, trace.a),
+                FadeIn(panel.names),
+                FadeIn(panel.tracks),
+                *(GrowFromEdge(bar, LEFT) for bar in panel.bars),
+                FadeIn(panel.numbers),
+                share=0.2,
+            )
+        self.work = softmax
+
+    def announce_prediction(self) -> None:
+        trace = self.trace
+        winner = trace.prediction
+        name = trace.predicted_class
+        probability = format_value(trace.probabilities[winner])
+        neuron = self.diagram.layers[-1][winner]
+        self.winner_box = SurroundingRectangle(
+            VGroup(self.probability_panel.row(winner)), color=WINNER_COLOR, buff=0.1, corner_radius=0.08
+        )
+        self.winner_ring = neuron.copy().set_fill(opacity=0).set_stroke(WINNER_COLOR, width=6).scale(1.18)
+        verdict = self._in_work_area(
+            VGroup(
+                MathTex(r"\hat{y} = \arg\max_i\, p_i = " + str(winner), font_size=40, color=TEXT_COLOR),
+                Text(f"prediction: {name}, with probability {probability}", font=FONT, font_size=28, color=WINNER_COLOR),
+            ).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+        )
+        with self.phase("Prediction"):
+            self.say(f"The prediction is {name}, with probability {probability}.")
+            self.beat(FadeOut(self.work), FadeIn(verdict[0]), share=0.2)
+            self.beat(FadeIn(self.winner_box), FadeIn(self.winner_ring, scale=1.3), FadeIn(verdict[1]), share=0.25)
+        self.work = verdict
+
+    def show_weight_matrix(self) -> None:
+        layer = self.MATRIX_LAYER
+        trace = self.trace.layers[layer - 1]
+        diagram = self.diagram
+        matrix = self._in_work_area(
+            MatrixPanel(trace, max_width=self.work_width, max_height=PANEL_TOP_Y - PANEL_BOTTOM_Y - 0.25)
+        )
+        previous = "x" if layer == 1 else f"a^{{({layer - 1})}}"
+        rule = self._rule(
+            f"z^{{({layer})}} = W^{{({layer})}} {previous} + b^{{({layer})}}",
+            rf"a^{{({layer})}} = \mathrm{{ReLU}}(z^{{({layer})}})",
+        )
+        self.dimmed_connections = [index for index in range(len(diagram.edges)) if index != layer - 1]
+        others = VGroup(*(diagram.edges[index] for index in self.dimmed_connections))
+        rows = len(trace.z)
+        marker = matrix.row_marker(0, ACCENT_COLOR)
+        neuron_marker = diagram.layers[layer][0].copy().set_fill(opacity=0).set_stroke(ACCENT_COLOR, width=6).scale(1.15)
+        with self.phase("Weight matrix"):
+            self.say(
+                f"The same layer {layer} as one matrix product: each row of W holds the weights into one neuron."
+            )
+            self.beat(
+                FadeOut(self.work),
+                Transform(self.rule, rule),
+                others.animate.set_stroke(opacity=0.08),
+                FadeIn(matrix),
+                share=0.2,
+            )
+            self.beat(FadeIn(marker), FadeIn(neuron_marker), share=0.08)
+            for row in range(1, rows):
+                self.beat(
+                    marker.animate.become(matrix.row_marker(row, ACCENT_COLOR)),
+                    neuron_marker.animate.move_to(diagram.layers[layer][row]),
+                    share=0.4 / max(rows - 1, 1),
+                )
+        self.work = VGroup(matrix, marker, neuron_marker)
+
+    def show_full_network(self) -> None:
+        trace = self.trace
+        inputs = "(" + ", ".join(format_value(x) for x in self.network.inputs) + ")"
+        summary = self._in_work_area(
+            Text(
+                f"x = {inputs}  →  {trace.predicted_class}, p = {format_value(trace.probabilities[trace.prediction])}",
+                font=FONT,
+                font_size=30,
+                color=TEXT_COLOR,
+            )
+        )
+        summary.move_to(self.panel)
+        with self.phase("Outro"):
+            self.say(
+                f"The whole forward pass: x = {inputs} gives {trace.predicted_class} "
+                f"with probability {format_value(trace.probabilities[trace.prediction])}."
+            )
+            self.beat(
+                FadeOut(self.work),
+                FadeOut(self.rule),
+                FadeOut(self.panel_divider),
+                *(self.diagram.restore_edges(connection + 1) for connection in self.dimmed_connections),
+                FadeIn(summary),
+                share=0.3,
+            )
+

@@ -1,0 +1,272 @@
+"""The network drawn as neurons and weighted edges, with methods that return animations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from manim import (
+    DOWN,
+    UP,
+    AnimationGroup,
+    Circle,
+    Create,
+    DecimalNumber,
+    FadeIn,
+    FadeOut,
+    LaggedStart,
+    Line,
+    MathTex,
+    RoundedRectangle,
+    ShowPassingFlash,
+    Transform,
+    Text,
+    VGroup,
+)
+
+from network_model import format_value
+from style import (
+    ACCENT_COLOR,
+    ACTIVE_COLOR,
+    BACKGROUND_COLOR,
+    DIM_TEXT_COLOR,
+    FONT,
+    NEURON_OUTLINE_COLOR,
+    edge_style,
+    neuron_fill_color,
+    neuron_text_color,
+    weight_color,
+)
+
+__all__ = ["NetworkDiagram"]
+
+HALO_RING_SCALES = (1.3, 1.6, 1.95)
+HALO_RING_OPACITIES = (0.38, 0.2, 0.09)
+VALUE_FIT = 1.55
+"""A value label inside a neuron is at most this many radii wide."""
+
+
+class NetworkDiagram(VGroup):
+    """A fully connected network: neurons as circles and edges styled by weight.
+
+    Parameters
+    ----------
+    layer_sizes
+        Neurons per layer, the input layer first.
+    weights
+        One matrix per connection, with shape ``(layer_sizes[l + 1], layer_sizes[l])``.
+    layer_titles
+        A short title above each layer; ``None`` gives Input, Hidden 1, ..., Output.
+    width
+        Distance between the centres of the first and the last layer.
+    height
+        Room for the tallest layer, from the top of its first neuron to the bottom of its last.
+    max_radius
+        The largest neuron radius; dense layers get smaller neurons.
+
+    Attributes
+    ----------
+    layers
+        ``layers[l][j]`` is neuron ``j`` of layer ``l`` (a :class:`~manim.Circle`).
+    halos
+        ``halos[l][j]`` is the glow around that neuron, dark until it is activated.
+    edges
+        ``edges[c]`` holds the edges from layer ``c`` to layer ``c + 1``;
+        :meth:`edge` picks one out by its neurons.
+    titles
+        ``titles[l]`` names layer ``l``.
+    values
+        ``values[l]`` holds the numbers shown inside layer ``l``, once shown.
+    """
+
+    def __init__(
+        self,
+        layer_sizes: Sequence[int],
+        weights: Sequence[np.ndarray],
+        *,
+        layer_titles: Sequence[str] | None = None,
+        width: float = 7.8,
+        height: float = 3.7,
+        max_radius: float = 0.34,
+        **kwargs,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.layer_sizes = tuple(int(size) for size in layer_sizes)
+        self.weights = tuple(np.asarray(matrix, dtype=float) for matrix in weights)
+        self.max_abs_weight = max(float(np.max(np.abs(matrix))) for matrix in self.weights)
+        tallest = max(self.layer_sizes)
+        self.spacing = min(1.0, height / tallest)
+        self.radius = min(max_radius, 0.38 * self.spacing)
+        self._layer_xs = np.linspace(-width / 2, width / 2, len(self.layer_sizes))
+
+        self.edges = VGroup()
+        self.halos = VGroup()
+        self.layers = VGroup()
+        self.values = VGroup(*(VGroup() for _ in self.layer_sizes))
+        self.titles = VGroup()
+        self._add_neurons()
+        self._add_halos()
+        self._add_edges()
+        self._add_titles(layer_titles)
+        self.add(self.edges, self.halos, self.layers, self.values, self.titles)
+
+    # ------------------------------------------------------------------ building
+
+    def _neuron_position(self, layer: int, index: int) -> np.ndarray:
+        count = self.layer_sizes[layer]
+        y = ((count - 1) / 2 - index) * self.spacing
+        return np.array([self._layer_xs[layer], y, 0.0])
+
+    def _add_neurons(self) -> None:
+        for layer, count in enumerate(self.layer_sizes):
+            column = VGroup()
+            for index in range(count):
+                neuron = Circle(radius=self.radius)
+                neuron.set_stroke(NEURON_OUTLINE_COLOR, width=2.5)
+                neuron.set_fill(neuron_fill_color(0.0), opacity=1.0)
+                neuron.move_to(self._neuron_position(layer, index))
+                column.add(neuron)
+            self.layers.add(column)
+
+    def _add_halos(self) -> None:
+        for column in self.layers:
+            halo_column = VGroup()
+            for neuron in column:
+                rings = VGroup(
+                    *(
+                        Circle(radius=self.radius * scale, stroke_width=0)
+                        .set_fill(ACTIVE_COLOR, opacity=0.0)
+                        .move_to(neuron)
+                        for scale in HALO_RING_SCALES
+                    )
+                )
+                halo_column.add(rings)
+            self.halos.add(halo_column)
+
+    def _add_edges(self) -> None:
+        for connection, matrix in enumerate(self.weights):
+            group = VGroup()
+            for target in range(matrix.shape[0]):
+                for source in range(matrix.shape[1]):
+                    start = self._neuron_position(connection, source)
+                    end = self._neuron_position(connection + 1, target)
+                    direction = (end - start) / np.linalg.norm(end - start)
+                    line = Line(start + direction * self.radius, end - direction * self.radius)
+                    style = edge_style(matrix[target, source], self.max_abs_weight)
+                    line.set_stroke(style.color, width=style.width, opacity=style.opacity)
+                    group.add(line)
+            self.edges.add(group)
+
+    def _add_titles(self, layer_titles: Sequence[str] | None) -> None:
+        count = len(self.layer_sizes)
+        if layer_titles is None:
+            layer_titles = ["Input", *(f"Hidden {i}" for i in range(1, count - 1)), "Output"]
+        top = max(self._neuron_position(0, 0)[1], self.spacing * (max(self.layer_sizes) - 1) / 2)
+        for layer, title in enumerate(layer_titles):
+            label = Text(title, font=FONT, font_size=24, color=DIM_TEXT_COLOR)
+            label.move_to([self._layer_xs[layer], 0, 0])
+            label.align_to([0, top + self.radius * 1.95 + 0.45, 0], UP)
+            self.titles.add(label)
+
+    # ------------------------------------------------------------------ handles
+
+    def edge(self, connection: int, target: int, source: int) -> Line:
+        """The edge from neuron ``source`` of layer ``connection`` to ``target`` of the next."""
+        return self.edges[connection][target * self.layer_sizes[connection] + source]
+
+    def edges_into(self, layer: int, target: int) -> VGroup:
+        """The edges that feed neuron ``target`` of ``layer`` (``layer`` >= 1)."""
+        count = self.layer_sizes[layer - 1]
+        return VGroup(*self.edges[layer - 1][target * count : (target + 1) * count])
+
+    def value_label(self, layer: int, index: int, value: float, level: float) -> DecimalNumber:
+        """A number sized to sit inside a neuron, coloured to read on its fill."""
+        number = DecimalNumber(
+            float(format_value(value)),
+            num_decimal_places=2,
+            font_size=26,
+            color=neuron_text_color(level),
+        )
+        number.scale_to_fit_height(self.radius * 0.6)
+        if number.width > VALUE_FIT * self.radius:
+            number.scale_to_fit_width(VALUE_FIT * self.radius)
+        return number.move_to(self.layers[layer][index])
+
+    def weight_label(self, connection: int, target: int, source: int, font_size: float = 26) -> VGroup:
+        """The weight of one edge, written on the edge near its source neuron."""
+        weight = self.weights[connection][target, source]
+        line = self.edge(connection, target, source)
+        color = weight_color(weight)
+        label = MathTex(format_value(weight), font_size=font_size, color=color)
+        label.move_to(line.point_from_proportion(0.3))
+        tag = RoundedRectangle(
+            width=label.width + 0.16, height=label.height + 0.12, corner_radius=0.06, stroke_width=1.5
+        )
+        tag.set_fill(BACKGROUND_COLOR, opacity=1.0).set_stroke(color, opacity=1.0).move_to(label)
+        return VGroup(tag, label)
+
+    # ------------------------------------------------------------------ animations
+
+    def create(self) -> AnimationGroup:
+        """Draw the network: titles and neurons, then the edges layer by layer."""
+        neurons = LaggedStart(*(FadeIn(column, shift=0.2 * DOWN) for column in self.layers), lag_ratio=0.15)
+        edges = LaggedStart(*(Create(group) for group in self.edges), lag_ratio=0.3)
+        return AnimationGroup(FadeIn(self.titles), neurons, edges, self._show_halos(), lag_ratio=0.2)
+
+    def _show_halos(self) -> AnimationGroup:
+        # The halos are dark until a layer is activated; adding them keeps their z-order.
+        return AnimationGroup(*(FadeIn(column) for column in self.halos))
+
+    def flow_into(self, layer: int) -> AnimationGroup:
+        """Pulses of light travel along every edge into ``layer``."""
+        pulses = []
+        for line in self.edges[layer - 1]:
+            pulse = line.copy().set_stroke(ACCENT_COLOR, width=line.get_stroke_width() + 3, opacity=1.0)
+            pulses.append(ShowPassingFlash(pulse, time_width=0.6))
+        return AnimationGroup(*pulses)
+
+    def activate(self, layer: int, values: Sequence[float], levels: Sequence[float]) -> AnimationGroup:
+        """Every neuron of ``layer`` takes its value: fill and glow by level, number inside.
+
+        Numbers already shown in the layer (the logits, say) fade out as the new ones fade in.
+        """
+        animations = []
+        new_values = VGroup()
+        for index, (value, level) in enumerate(zip(values, levels)):
+            neuron = self.layers[layer][index]
+            animations.append(neuron.animate.set_fill(neuron_fill_color(level), opacity=1.0))
+            halo = self.halos[layer][index]
+            target = halo.copy()
+            for ring, opacity in zip(target, HALO_RING_OPACITIES):
+                ring.set_fill(ACTIVE_COLOR, opacity=opacity * float(level))
+            animations.append(Transform(halo, target))
+            new_values.add(self.value_label(layer, index, value, level))
+        old_values = self.values[layer]
+        # The handle moves to the new numbers at once; the old ones fade out on their own.
+        self.values.submobjects[layer] = new_values
+        if len(old_values):
+            animations.append(FadeOut(old_values, scale=0.6))
+        animations.append(FadeIn(new_values, scale=0.6))
+        return AnimationGroup(*animations)
+
+    def spotlight(self, layer: int, target: int, dim_to: float = 0.12) -> AnimationGroup:
+        """Dim the edges into ``layer`` except those that feed neuron ``target``."""
+        focus = set(self.edges_into(layer, target))
+        return AnimationGroup(
+            *(
+                line.animate.set_stroke(opacity=dim_to)
+                for line in self.edges[layer - 1]
+                if line not in focus
+            )
+        )
+
+    def restore_edges(self, layer: int) -> AnimationGroup:
+        """Undo :meth:`spotlight`: every edge into ``layer`` returns to its weight's style."""
+        matrix = self.weights[layer - 1]
+        animations = []
+        for target in range(matrix.shape[0]):
+            for source in range(matrix.shape[1]):
+                style = edge_style(matrix[target, source], self.max_abs_weight)
+                line = self.edge(layer - 1, target, source)
+                animations.append(line.animate.set_stroke(opacity=style.opacity))
+        return AnimationGroup(*animations)

@@ -1,0 +1,340 @@
+"""The network itself: parameters, validation and the forward pass, in plain numpy.
+
+Nothing here imports manim, so every number the animation shows can be checked
+in milliseconds. The scene asks this module for numbers and never computes its own.
+
+The parameters file is JSON::
+
+    {"layer_sizes": [3, 4, 4, 2],
+     "inputs": [0.5, 0.8, 0.3],
+     "weights": [W1, W2, W3],
+     "biases": [b1, b2, b3],
+     "class_names": ["Class 0", "Class 1"]}
+
+``W_l`` is a list of rows with shape ``(layer_sizes[l + 1], layer_sizes[l])``, so
+that ``z = W a + b``. Hidden layers use ReLU and the output layer uses softmax.
+When ``weights`` and ``biases`` are both left out and ``seed`` is given, they are
+drawn from ``numpy.random.default_rng(seed)`` and rounded to two decimals.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+__all__ = [
+    "DEFAULT_NETWORK_PATH",
+    "MAX_LAYER_SIZE",
+    "NETWORK_ENV_VAR",
+    "ForwardTrace",
+    "LayerTrace",
+    "Network",
+    "NetworkFileError",
+    "format_value",
+    "forward",
+    "load_network",
+    "network_path",
+    "parse_network",
+    "relu",
+    "softmax",
+]
+
+NETWORK_ENV_VAR = "FORWARD_PASS_NETWORK"
+DEFAULT_NETWORK_PATH = Path(__file__).resolve().parent.parent / "assets" / "network.json"
+
+LAYER_COUNT = 4
+MIN_LAYER_SIZE = 1
+MAX_LAYER_SIZE = 8
+MIN_CLASSES = 2
+REQUIRED_FIELDS = ("layer_sizes", "inputs", "weights", "biases", "class_names")
+
+
+class NetworkFileError(ValueError):
+    """A parameters file that cannot describe a network, with a one-line reason.
+
+    The message names the file, the field and what is wrong, for example
+    ``assets/network.json: weights[1]: expected shape (4, 4), got (4, 3)``.
+    """
+
+    def __init__(self, source: str, field: str | None, problem: str) -> None:
+        self.source = source
+        self.field = field
+        self.problem = problem
+        where = f"{source}: {field}" if field else source
+        super().__init__(f"{where}: {problem}")
+
+
+@dataclass(frozen=True)
+class Network:
+    """A validated fully connected network and the input it is shown with."""
+
+    layer_sizes: tuple[int, ...]
+    inputs: np.ndarray
+    weights: tuple[np.ndarray, ...]
+    biases: tuple[np.ndarray, ...]
+    class_names: tuple[str, ...]
+    source: str = "<memory>"
+
+    @property
+    def num_layers(self) -> int:
+        return len(self.layer_sizes)
+
+
+@dataclass(frozen=True)
+class LayerTrace:
+    """One step ``a_out = f(W a_in + b)`` of the forward pass, with every value kept."""
+
+    index: int
+    """1 for the first hidden layer, up to ``num_layers - 1`` for the output layer."""
+    inputs: np.ndarray
+    weights: np.ndarray
+    bias: np.ndarray
+    z: np.ndarray
+    a: np.ndarray
+    activation: str
+    """``"relu"`` or ``"softmax"``."""
+
+    @property
+    def products(self) -> np.ndarray:
+        """``weights * inputs``: the terms of every weighted sum, one row per neuron."""
+        return self.weights * self.inputs[np.newaxis, :]
+
+
+@dataclass(frozen=True)
+class ForwardTrace:
+    """Everything the animation shows, computed once before the first frame."""
+
+    network: Network
+    layers: tuple[LayerTrace, ...]
+
+    @property
+    def activations(self) -> tuple[np.ndarray, ...]:
+        """The activations of every layer, the inputs first."""
+        return (self.network.inputs, *(layer.a for layer in self.layers))
+
+    @property
+    def logits(self) -> np.ndarray:
+        return self.layers[-1].z
+
+    @property
+    def probabilities(self) -> np.ndarray:
+        return self.layers[-1].a
+
+    @property
+    def prediction(self) -> int:
+        """The index of the winning class (the first one on a tie)."""
+        return int(np.argmax(self.probabilities))
+
+    @property
+    def predicted_class(self) -> str:
+        return self.network.class_names[self.prediction]
+
+
+def relu(z: np.ndarray) -> np.ndarray:
+    """Elementwise ``max(z, 0)``."""
+    return np.maximum(np.asarray(z, dtype=float), 0.0)
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    """Softmax that stays finite for huge logits: the largest logit is subtracted first."""
+    z = np.asarray(z, dtype=float)
+    shifted = np.exp(z - np.max(z))
+    return shifted / shifted.sum()
+
+
+def forward(network: Network) -> ForwardTrace:
+    """Run the forward pass and keep every intermediate value."""
+    a = network.inputs
+    layers = []
+    last = len(network.weights)
+    for index, (weights, bias) in enumerate(zip(network.weights, network.biases), 1):
+        z = weights @ a + bias
+        activation = "softmax" if index == last else "relu"
+        out = softmax(z) if activation == "softmax" else relu(z)
+        layers.append(LayerTrace(index, a, weights, bias, z, out, activation))
+        a = out
+    return ForwardTrace(network, tuple(layers))
+
+
+def format_value(value: float, decimals: int = 2) -> str:
+    """``value`` to ``decimals`` places, never ``-0.00``."""
+    text = f"{value:.{decimals}f}"
+    if text.startswith("-") and float(text) == 0:
+        text = text[1:]
+    return text
+
+
+def network_path() -> Path:
+    """The parameters file: ``$FORWARD_PASS_NETWORK`` if set, else ``assets/network.json``."""
+    override = os.environ.get(NETWORK_ENV_VAR)
+    return Path(override) if override else DEFAULT_NETWORK_PATH
+
+
+def _display_name(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_network(path: str | os.PathLike | None = None) -> Network:
+    """Read and validate a parameters file; raise :class:`NetworkFileError` if it is wrong."""
+    path = Path(path) if path is not None else network_path()
+    source = _display_name(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NetworkFileError(source, None, "file not found") from None
+    except IsADirectoryError:
+        raise NetworkFileError(source, None, "is a directory, not a JSON file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise NetworkFileError(source, None, f"cannot be read ({error})") from None
+    try:
+        # NaN and Infinity decode to floats, so that validation can name the field they are in.
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise NetworkFileError(
+            source, None, f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
+        ) from None
+    return parse_network(data, source)
+
+
+def parse_network(data: object, source: str = "<memory>") -> Network:
+    """Validate the decoded JSON ``data`` and build a :class:`Network` from it."""
+
+    def fail(field: str | None, problem: str) -> NetworkFileError:
+        return NetworkFileError(source, field, problem)
+
+    if not isinstance(data, dict):
+        raise fail(None, f"expected a JSON object at the top level, got {_kind(data)}")
+
+    generated = "weights" not in data and "biases" not in data and "seed" in data
+    for field in REQUIRED_FIELDS:
+        if field not in data and not (generated and field in ("weights", "biases")):
+            raise fail(field, "missing field")
+
+    sizes = data["layer_sizes"]
+    if not isinstance(sizes, list) or not all(_is_int(size) for size in sizes):
+        raise fail("layer_sizes", "expected a list of whole numbers, like [3, 4, 4, 2]")
+    if len(sizes) != LAYER_COUNT:
+        raise fail(
+            "layer_sizes",
+            f"expected {LAYER_COUNT} layers (input, two hidden, output), got {len(sizes)}",
+        )
+    for index, size in enumerate(sizes):
+        if not MIN_LAYER_SIZE <= size <= MAX_LAYER_SIZE:
+            raise fail(
+                f"layer_sizes[{index}]",
+                f"{size} neurons is out of range; each layer has {MIN_LAYER_SIZE} to {MAX_LAYER_SIZE}",
+            )
+    if sizes[-1] < MIN_CLASSES:
+        raise fail("layer_sizes[3]", f"the output layer needs at least {MIN_CLASSES} classes, got {sizes[-1]}")
+    sizes = tuple(int(size) for size in sizes)
+
+    inputs = _vector(data["inputs"], "inputs", sizes[0], fail)
+
+    if generated:
+        weights, biases = _random_parameters(data["seed"], sizes, fail)
+    else:
+        weights = _layer_list(data["weights"], "weights", fail)
+        biases = _layer_list(data["biases"], "biases", fail)
+        weights = tuple(
+            _matrix(matrix, f"weights[{index}]", (sizes[index + 1], sizes[index]), fail)
+            for index, matrix in enumerate(weights)
+        )
+        biases = tuple(
+            _vector(vector, f"biases[{index}]", sizes[index + 1], fail)
+            for index, vector in enumerate(biases)
+        )
+
+    names = data["class_names"]
+    if not isinstance(names, list):
+        raise fail("class_names", f"expected a list of {sizes[-1]} names, got {_kind(names)}")
+    if len(names) != sizes[-1]:
+        raise fail(
+            "class_names",
+            f"expected {sizes[-1]} names, one per output neuron, got {len(names)}",
+        )
+    for index, name in enumerate(names):
+        if not isinstance(name, str) or not name.strip():
+            raise fail(f"class_names[{index}]", "expected a non-empty string")
+    return Network(sizes, inputs, weights, biases, tuple(name.strip() for name in names), source)
+
+
+def _random_parameters(seed, sizes, fail):
+    if not _is_int(seed) or seed < 0:
+        raise fail("seed", "expected a whole number of at least 0")
+    rng = np.random.default_rng(int(seed))
+    weights = tuple(
+        np.round(rng.uniform(-1.0, 1.0, size=(n_out, n_in)), 2) for n_in, n_out in zip(sizes, sizes[1:])
+    )
+    biases = tuple(np.round(rng.uniform(-0.5, 0.5, size=n_out), 2) for n_out in sizes[1:])
+    return weights, biases
+
+
+def _layer_list(value, field, fail):
+    expected = LAYER_COUNT - 1
+    if not isinstance(value, list):
+        raise fail(field, f"expected a list of {expected} layers, got {_kind(value)}")
+    if len(value) != expected:
+        raise fail(field, f"expected {expected} layers, one per connection between layers, got {len(value)}")
+    return value
+
+
+def _vector(value, field, length, fail) -> np.ndarray:
+    if not isinstance(value, list):
+        raise fail(field, f"expected a list of {length} numbers, got {_kind(value)}")
+    if len(value) != length:
+        raise fail(field, f"expected {length} numbers, got {len(value)}")
+    for index, item in enumerate(value):
+        _check_number(item, f"{field}[{index}]", fail)
+    return np.array(value, dtype=float)
+
+
+def _matrix(value, field, shape, fail) -> np.ndarray:
+    rows, cols = shape
+    expected = f"expected shape ({rows}, {cols}): {rows} rows of {cols} numbers"
+    if not isinstance(value, list) or not all(isinstance(row, list) for row in value):
+        raise fail(field, f"{expected}, got {_kind(value)}")
+    got_cols = {len(row) for row in value}
+    if len(value) != rows or got_cols != {cols}:
+        got = f"({len(value)}, {got_cols.pop()})" if len(got_cols) == 1 else "rows of unequal length"
+        raise fail(field, f"{expected}, got {got}")
+    for i, row in enumerate(value):
+        for j, item in enumerate(row):
+            _check_number(item, f"{field}[{i}][{j}]", fail)
+    return np.array(value, dtype=float)
+
+
+def _check_number(item, field, fail) -> None:
+    if isinstance(item, bool) or not isinstance(item, (int, float)):
+        raise fail(field, f"expected a number, got {_kind(item)}")
+    try:
+        finite = math.isfinite(item)
+    except OverflowError:
+        finite = False
+    if not finite:
+        raise fail(field, f"expected a finite number, got {item}")
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _kind(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    if isinstance(value, dict):
+        return "an object"
+    return repr(value)

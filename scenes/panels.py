@@ -1,0 +1,283 @@
+"""The panels around the diagram: equations, class probabilities and the matrix form.
+
+Every number here is formatted from a :class:`~network_model.LayerTrace`; none is typed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    DecimalMatrix,
+    MathTex,
+    Rectangle,
+    SurroundingRectangle,
+    Text,
+    VGroup,
+)
+
+from network_model import LayerTrace, format_value
+from style import (
+    DIM_TEXT_COLOR,
+    FONT,
+    TEXT_COLOR,
+    weight_color,
+)
+
+__all__ = [
+    "MatrixPanel",
+    "ProbabilityPanel",
+    "fit_within",
+    "relu_line",
+    "softmax_lines",
+    "weighted_sum_lines",
+    "weighted_sum_terms",
+    "weighted_sum_text",
+]
+
+MATH_FONT_SIZE = 34
+MIN_MATH_FONT_SIZE = 24
+
+
+def fit_within(mobject, max_width: float, max_height: float | None = None):
+    """Shrink ``mobject`` (never grow it) until it fits the box."""
+    if mobject.width > max_width:
+        mobject.scale_to_fit_width(max_width)
+    if max_height is not None and mobject.height > max_height:
+        mobject.scale_to_fit_height(max_height)
+    return mobject
+
+
+def _signed(value: float) -> str:
+    """A number that follows another term: ``+ 0.30`` or ``- 0.30``."""
+    text = format_value(value)
+    return f"- {text[1:]}" if text.startswith("-") else f"+ {text}"
+
+
+def _factor(value: float) -> str:
+    """A number inside a product, in parentheses when negative."""
+    text = format_value(value)
+    return f"({text})" if text.startswith("-") else text
+
+
+def neuron_symbol(symbol: str, layer: int, index: int) -> str:
+    return f"{symbol}^{{({layer})}}_{{{index}}}"
+
+
+def weighted_sum_terms(layer: LayerTrace, neuron: int) -> list[tuple[str, str, str, float]]:
+    """The terms ``w·x`` of one neuron's sum as ``(sign, |w|, x, w)`` strings, from the trace."""
+    terms = []
+    for index, (w, x) in enumerate(zip(layer.weights[neuron], layer.inputs)):
+        text = format_value(w)
+        negative = text.startswith("-")
+        sign = ("-" if negative else "") if index == 0 else ("-" if negative else "+")
+        terms.append((sign, text.lstrip("-"), _factor(x), w))
+    return terms
+
+
+def weighted_sum_text(layer: LayerTrace, neuron: int) -> str:
+    """One neuron's sum as plain text, for subtitles: ``0.60·0.50 - 0.40·0.80 + 0.10``."""
+    body = " ".join(f"{sign} {weight}·{x}".strip() for sign, weight, x, _ in weighted_sum_terms(layer, neuron))
+    return f"{body} {_signed(layer.bias[neuron])}"
+
+
+def weighted_sum_lines(layer: LayerTrace, neuron: int, max_width: float) -> VGroup:
+    """``z = w0 x0 + w1 x1 + ... + b = z`` for one neuron, with its real numbers.
+
+    The weights are coloured by sign, like their edges. When one line would be
+    too small to read, the sum is broken over two lines.
+    """
+    terms = weighted_sum_terms(layer, neuron)
+    head = neuron_symbol("z", layer.index, neuron) + " ="
+    bias = _signed(layer.bias[neuron])
+    result = "= " + format_value(layer.z[neuron])
+
+    def build(rows: Sequence[Sequence[tuple[str, str, str, float]]]) -> VGroup:
+        lines = VGroup()
+        for row_index, row in enumerate(rows):
+            parts: list[str] = [head if row_index == 0 else r"\quad"]
+            colors: list = [TEXT_COLOR]
+            for sign, weight, factor, w in row:
+                if sign:
+                    parts.append(sign)
+                    colors.append(TEXT_COLOR)
+                parts += [weight, r"\cdot " + factor]
+                colors += [weight_color(w), TEXT_COLOR]
+            if row_index == len(rows) - 1:
+                parts += [bias, result]
+                colors += [TEXT_COLOR, TEXT_COLOR]
+            line = MathTex(*parts, font_size=MATH_FONT_SIZE)
+            for part, color in zip(line, colors):
+                part.set_color(color)
+            lines.add(line)
+        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.18)
+        return lines
+
+    lines = build([terms])
+    if lines.width * MIN_MATH_FONT_SIZE / MATH_FONT_SIZE > max_width * 0.999 or lines.width > max_width * 1.25:
+        half = (len(terms) + 1) // 2
+        lines = build([terms[:half], terms[half:]])
+    return fit_within(lines, max_width)
+
+
+def relu_line(layer: LayerTrace, neuron: int) -> MathTex:
+    """``a = ReLU(z) = a`` for one neuron."""
+    return MathTex(
+        neuron_symbol("a", layer.index, neuron),
+        r"= \mathrm{ReLU}(" + format_value(layer.z[neuron]) + ")",
+        "= " + format_value(layer.a[neuron]),
+        font_size=MATH_FONT_SIZE,
+        color=TEXT_COLOR,
+    )
+
+
+def softmax_lines(layer: LayerTrace, winner: int, max_width: float) -> VGroup:
+    """The logits and the softmax of the winning class, with the real numbers."""
+    z = layer.z
+    logits = MathTex(
+        "z = (" + ",\\ ".join(format_value(value) for value in z) + ")",
+        font_size=MATH_FONT_SIZE,
+        color=TEXT_COLOR,
+    )
+    numerator = f"e^{{{format_value(z[winner])}}}"
+    if len(z) <= 3:
+        denominator = " + ".join(f"e^{{{format_value(value)}}}" for value in z)
+    else:
+        denominator = r"\sum_j e^{z_j}"
+    probability = MathTex(
+        f"p_{{{winner}}} = \\frac{{{numerator}}}{{{denominator}}} = {format_value(layer.a[winner])}",
+        font_size=MATH_FONT_SIZE,
+        color=TEXT_COLOR,
+    )
+    lines = VGroup(logits, probability).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+    return fit_within(lines, max_width)
+
+
+class ProbabilityPanel(VGroup):
+    """One row per class, level with its output neuron: name, bar and probability.
+
+    Parameters
+    ----------
+    class_names
+        The names, shown in the sans-serif font as the user wrote them.
+    probabilities
+        One per class; they set the bar lengths and the numbers.
+    row_ys
+        The height of each row, usually the centre of its output neuron.
+    left
+        The x coordinate where the rows begin.
+    width
+        The room for a whole row.
+    font_size
+        The size of the names and numbers.
+
+    Attributes
+    ----------
+    names, bars, numbers, tracks
+        ``names[i]``, ``bars[i]`` and ``numbers[i]`` make up row ``i``; ``tracks[i]``
+        is the empty bar behind it.
+    """
+
+    def __init__(
+        self,
+        class_names: Sequence[str],
+        probabilities: np.ndarray,
+        row_ys: Sequence[float],
+        *,
+        left: float,
+        width: float,
+        font_size: float = 26,
+        row_height: float = 0.3,
+        **kwargs,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.names = VGroup()
+        self.tracks = VGroup()
+        self.bars = VGroup()
+        self.numbers = VGroup()
+        name_width = 0.34 * width
+        number_width = 0.2 * width
+        bar_width = width - name_width - number_width - 0.3
+        self.bar_width = bar_width
+        for name, p, y in zip(class_names, probabilities, row_ys):
+            label = Text(name, font=FONT, font_size=font_size, color=TEXT_COLOR)
+            fit_within(label, name_width, row_height * 1.4)
+            label.move_to([left, y, 0], aligned_edge=LEFT)
+            track = Rectangle(width=bar_width, height=row_height * 0.7, stroke_width=1.5)
+            track.set_stroke(DIM_TEXT_COLOR, opacity=0.6).set_fill(opacity=0)
+            track.move_to([left + name_width + 0.15, y, 0], aligned_edge=LEFT)
+            bar = Rectangle(width=max(bar_width * float(p), 1e-3), height=row_height * 0.7, stroke_width=0)
+            bar.set_fill(TEXT_COLOR, opacity=0.85)
+            bar.move_to(track, aligned_edge=LEFT)
+            number = MathTex(format_value(p), font_size=font_size * 1.25, color=TEXT_COLOR)
+            fit_within(number, number_width, row_height * 1.2)
+            number.next_to(track, RIGHT, buff=0.15)
+            self.names.add(label)
+            self.tracks.add(track)
+            self.bars.add(bar)
+            self.numbers.add(number)
+        self.add(self.names, self.tracks, self.bars, self.numbers)
+
+    def row(self, index: int) -> VGroup:
+        return VGroup(self.names[index], self.tracks[index], self.bars[index], self.numbers[index])
+
+
+class MatrixPanel(VGroup):
+    """``W x + b = z`` for one layer, as matrices of the real numbers.
+
+    Parameters
+    ----------
+    layer
+        The layer whose weights, inputs, bias and weighted sums are shown.
+    max_width, max_height
+        The box the panel must fit in.
+
+    Attributes
+    ----------
+    weights, inputs, bias, z
+        The four matrices, in the order they appear.
+    """
+
+    def __init__(self, layer: LayerTrace, *, max_width: float, max_height: float, **kwargs) -> None:
+        super().__init__(**kwargs)
+
+        def column(values: np.ndarray) -> np.ndarray:
+            return np.array([[float(format_value(v))] for v in values])
+
+        config = {"element_to_mobject_config": {"num_decimal_places": 2}, "v_buff": 0.6, "h_buff": 1.5}
+        self.weights = DecimalMatrix(
+            [[float(format_value(w)) for w in row] for row in layer.weights], **config
+        )
+        columns = layer.weights.shape[1]
+        for index, entry in enumerate(self.weights.get_entries()):
+            entry.set_color(weight_color(layer.weights[index // columns, index % columns]))
+        self.inputs = DecimalMatrix(column(layer.inputs), **config)
+        self.bias = DecimalMatrix(column(layer.bias), **config)
+        self.z = DecimalMatrix(column(layer.z), **config)
+        previous = "x" if layer.index == 1 else f"a^{{({layer.index - 1})}}"
+        self.symbols = VGroup(
+            MathTex(f"W^{{({layer.index})}}", font_size=52, color=TEXT_COLOR),
+            MathTex(previous, font_size=52, color=TEXT_COLOR),
+            MathTex(f"b^{{({layer.index})}}", font_size=52, color=TEXT_COLOR),
+            MathTex(f"z^{{({layer.index})}}", font_size=52, color=TEXT_COLOR),
+        )
+        plus = MathTex("+", font_size=48)
+        equals = MathTex("=", font_size=48)
+        self.body = VGroup(self.weights, self.inputs, plus, self.bias, equals, self.z).arrange(RIGHT, buff=0.25)
+        for symbol, matrix in zip(self.symbols, (self.weights, self.inputs, self.bias, self.z)):
+            symbol.next_to(matrix, UP, buff=0.12)
+        self.add(self.body, self.symbols)
+        fit_within(self, max_width, max_height)
+
+    def row(self, index: int) -> VGroup:
+        """Row ``index`` of ``W`` with the matching entries of ``b`` and ``z``."""
+        return VGroup(self.weights.get_rows()[index], self.bias.get_rows()[index], self.z.get_rows()[index])
+
+    def row_marker(self, index: int, color) -> VGroup:
+        """One box around each part of row ``index``, leaving ``x`` in between uncovered."""
+        return VGroup(*(SurroundingRectangle(part, color=color, buff=0.06) for part in self.row(index)))

@@ -1,0 +1,130 @@
+"""Play a scene without rendering a frame, and record what is on screen at each phase's end."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from manim import DecimalNumber, MarkupText, Mobject, SingleStringMathTex, Text, config, tempconfig
+
+TEXT_TYPES = (Text, MarkupText, SingleStringMathTex, DecimalNumber)
+
+
+@dataclass
+class Snapshot:
+    """What was on screen when a phase ended."""
+
+    phase: str
+    time: float
+    texts: list[tuple[str, np.ndarray]]
+    """Each visible text as (a description, its [[x0, y0], [x1, y1]] box)."""
+    boxes: list[tuple[str, np.ndarray]]
+    """Every visible mobject with points, as (its class name, its box)."""
+    smallest_glyph: list[tuple[str, float]]
+    """Each visible text with the height of its tallest glyph, in scene units."""
+
+
+@dataclass
+class DryRun:
+    section_starts: dict[str, float] = field(default_factory=dict)
+    snapshots: list[Snapshot] = field(default_factory=list)
+    subcaptions: list = field(default_factory=list)
+    end_time: float = 0.0
+    scene: object = None
+
+
+def _visible(mobject: Mobject) -> bool:
+    for member in mobject.get_family():
+        if not member.has_points():
+            continue
+        fill = member.get_fill_opacity() if hasattr(member, "get_fill_opacity") else 0
+        stroke = member.get_stroke_opacity() if hasattr(member, "get_stroke_opacity") else 0
+        width = member.get_stroke_width() if hasattr(member, "get_stroke_width") else 0
+        if fill > 0.01 or (stroke > 0.01 and width > 0):
+            return True
+    return False
+
+
+def _box(mobject: Mobject) -> np.ndarray:
+    return np.array([mobject.get_corner([-1, -1, 0])[:2], mobject.get_corner([1, 1, 0])[:2]])
+
+
+def _describe(mobject: Mobject) -> str:
+    text = getattr(mobject, "text", None) or getattr(mobject, "tex_string", None)
+    if isinstance(mobject, DecimalNumber):
+        text = f"{mobject.get_value():.2f}"
+    return f"{type(mobject).__name__}({text!r})"
+
+
+def visible_texts(mobjects) -> list[Mobject]:
+    found = []
+
+    def walk(mobject):
+        if isinstance(mobject, TEXT_TYPES):
+            if _visible(mobject):
+                found.append(mobject)
+            return
+        for sub in mobject.submobjects:
+            walk(sub)
+
+    for mobject in mobjects:
+        walk(mobject)
+    return found
+
+
+def snapshot(scene, phase: str) -> Snapshot:
+    texts = visible_texts(scene.mobjects)
+    boxes = [
+        (type(m).__name__, _box(m))
+        for top in scene.mobjects
+        for m in top.get_family()
+        if m.has_points() and not m.submobjects and _visible(m)
+    ]
+    glyphs = [(_describe(t), max(g.height for g in t.family_members_with_points())) for t in texts]
+    return Snapshot(phase, scene.time, [(_describe(t), _box(t)) for t in texts], boxes, glyphs)
+
+
+def dry_run(scene_class, **config_overrides) -> DryRun:
+    """Play ``scene_class`` with animations skipped, recording a snapshot at every phase's end."""
+    record = DryRun()
+
+    class Recorder(scene_class):
+        def next_section(self, name="unnamed", *args, **kwargs):
+            if record.section_starts:
+                record.snapshots.append(snapshot(self, self._recorded_phase))
+            record.section_starts[name] = self.time
+            self._recorded_phase = name
+            super().next_section(name, *args, **kwargs)
+
+    Recorder.__name__ = scene_class.__name__
+    with tempfile.TemporaryDirectory() as folder:
+        # manim writes the subtitles even in a dry run, beside the output file.
+        overrides = {
+            "frame_rate": 60,
+            "pixel_height": 1080,
+            "pixel_width": 1920,
+            "dry_run": True,
+            "output_file": str(Path(folder) / "dry_run"),
+            **config_overrides,
+        }
+        _play(Recorder, record, overrides)
+    return record
+
+
+def _play(scene_class, record: DryRun, overrides: dict) -> None:
+    with tempconfig(overrides):
+        scene = scene_class(skip_animations=True)
+        scene.render()
+        record.snapshots.append(snapshot(scene, scene._recorded_phase))
+        record.end_time = scene.time
+        record.subcaptions = list(scene.renderer.file_writer.subcaptions)
+        record.scene = scene
+        record.frame = (config.frame_x_radius, config.frame_y_radius)
+
+
+def overlaps(a: np.ndarray, b: np.ndarray, tolerance: float = 0.01) -> bool:
+    width = min(a[1][0], b[1][0]) - max(a[0][0], b[0][0])
+    height = min(a[1][1], b[1][1]) - max(a[0][1], b[0][1])
+    return width > tolerance and height > tolerance

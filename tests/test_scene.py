@@ -1,0 +1,129 @@
+"""The scene played without rendering: its timeline, its subtitles and its layout at every phase's end."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import numpy as np
+import pytest
+from dry_run import dry_run, overlaps
+
+from forward_pass import ForwardPassScene
+from network_model import forward, format_value, load_network
+
+FPS = 60
+HALF_FRAME = 0.5 / FPS
+
+
+def running_sums(phases):
+    return dict(zip(phases, np.cumsum([0.0, *phases.values()])[:-1]))
+
+
+@pytest.fixture(scope="module")
+def default_run():
+    return dry_run(ForwardPassScene)
+
+
+def test_phases_match_the_specification():
+    assert list(ForwardPassScene.PHASES.items()) == [
+        ("Intro", 3),
+        ("Input layer", 4),
+        ("Layer 1 forward", 10),
+        ("Layer 2 forward", 8),
+        ("Output layer", 6),
+        ("Prediction", 5),
+        ("Weight matrix", 6),
+        ("Outro", 4),
+    ]
+    assert sum(ForwardPassScene.PHASES.values()) == 46
+
+
+def test_each_phase_starts_at_the_running_sum_of_the_table(default_run):
+    expected = running_sums(ForwardPassScene.PHASES)
+    assert list(default_run.section_starts) == list(expected)
+    for name, start in expected.items():
+        assert default_run.section_starts[name] == pytest.approx(start, abs=1e-9), name
+    assert default_run.end_time == pytest.approx(46.0, abs=1e-9)
+
+
+class SlowScene(ForwardPassScene):
+    PHASES = {
+        "Intro": 2.0,
+        "Input layer": 5.5,
+        "Layer 1 forward": 12.0,
+        "Layer 2 forward": 9.0,
+        "Output layer": 1.0,
+        "Prediction": 7.25,
+        "Weight matrix": 3.0,
+        "Outro": 6.0,
+    }
+
+
+def test_a_subclass_with_other_timings_gets_a_video_of_that_length():
+    run = dry_run(SlowScene)
+    for name, start in running_sums(SlowScene.PHASES).items():
+        assert run.section_starts[name] == pytest.approx(start, abs=1e-9), name
+    assert run.end_time == pytest.approx(sum(SlowScene.PHASES.values()), abs=1e-9)
+
+
+def test_subtitles_cover_the_video_phase_by_phase(default_run):
+    cues = default_run.subcaptions
+    starts = [cue.start.total_seconds() for cue in cues]
+    ends = [cue.end.total_seconds() for cue in cues]
+    assert starts[0] == 0
+    assert ends[-1] == pytest.approx(46.0, abs=HALF_FRAME)
+    for end, next_start in zip(ends, starts[1:]):
+        assert next_start == pytest.approx(end, abs=1e-6), "a gap or an overlap between cues"
+    for name, start in running_sums(ForwardPassScene.PHASES).items():
+        assert any(abs(cue_start - start) < 1e-6 for cue_start in starts), f"no cue starts {name}"
+
+
+def test_subtitles_carry_the_computed_numbers(default_run):
+    trace = forward(load_network())
+    text = " ".join(cue.content for cue in default_run.subcaptions)
+    winner = trace.prediction
+    assert f"{trace.predicted_class}, with probability {format_value(trace.probabilities[winner])}" in text
+    for layer in trace.layers[:-1]:
+        assert "(" + ", ".join(format_value(a) for a in layer.a) + ")" in text
+    sums = re.findall(r"z = ([-\d.·() +]+?) = (-?\d+\.\d\d)", text)
+    assert len(sums) == 2
+    for expression, result in sums:
+        # The subtitle's arithmetic, redone from its own text, gives its result.
+        value = eval(expression.replace("·", "*"))  # noqa: S307 - digits and operators only
+        assert format_value(value) == result
+
+
+def test_no_text_overlaps_or_leaves_the_frame(default_run):
+    x_radius, y_radius = default_run.frame
+    for snap in default_run.snapshots:
+        for (name_a, box_a), (name_b, box_b) in itertools.combinations(snap.texts, 2):
+            assert not overlaps(box_a, box_b), f"{snap.phase}: {name_a} overlaps {name_b}"
+        for name, box in snap.boxes:
+            assert box[0][0] >= -x_radius and box[1][0] <= x_radius, f"{snap.phase}: {name} leaves the frame"
+            assert box[0][1] >= -y_radius and box[1][1] <= y_radius, f"{snap.phase}: {name} leaves the frame"
+
+
+MIN_GLYPH = 0.13
+"""The tallest glyph of any text, in scene units: 0.13 of the frame's 8 is 18 px at 1080p."""
+
+
+def test_no_text_is_too_small(default_run):
+    for snap in default_run.snapshots:
+        for name, height in snap.smallest_glyph:
+            if re.search(r"[A-Za-z0-9]", name.split("(", 1)[1]):
+                assert height >= MIN_GLYPH, f"{snap.phase}: {name} is {height:.3f} units tall"
+
+
+def test_every_phase_shows_its_numbers(default_run):
+    trace = forward(load_network())
+    by_phase = {snap.phase: " ".join(name for name, _ in snap.texts) for snap in default_run.snapshots}
+    assert "DecimalNumber('0.50')" in by_phase["Input layer"]
+    for value in trace.layers[0].a:
+        assert f"DecimalNumber('{format_value(value)}')" in by_phase["Layer 1 forward"]
+    for value in trace.probabilities:
+        assert format_value(value) in by_phase["Output layer"]
+    outro = by_phase["Outro"]
+    for activations in trace.activations:
+        for value in activations:
+            assert f"DecimalNumber('{format_value(value)}')" in outro
