@@ -75,8 +75,10 @@ LATEX_INSTALL_HINT = (
 # Where things sit on the 14.2 x 8 frame.
 DIAGRAM_LEFT_X = -5.45
 DIAGRAM_WIDTH = 7.55
-DIAGRAM_CENTER_Y = 0.22
-DIAGRAM_HEIGHT = 3.75
+LAYER_TITLE_ROOM = 0.62
+"""Between the header and the top neuron: the layer titles and their gaps."""
+COMPACT_HEADER_FROM = 6
+"""A layer this tall puts the title and the architecture on one line, leaving the neurons more room."""
 PANEL_TOP_Y = -1.78
 PANEL_BOTTOM_Y = -3.9
 PANEL_LEFT_X = -6.85
@@ -94,7 +96,8 @@ def check_latex() -> None:
     """Stop before the first frame if the LaTeX tools that every equation needs are missing."""
     missing = [tool for tool in LATEX_TOOLS if shutil.which(tool) is None]
     if missing:
-        raise SetupError(f"LaTeX is needed for the equations but {', '.join(missing)} is not installed; {LATEX_INSTALL_HINT}")
+        verb = "is" if len(missing) == 1 else "are"
+        raise SetupError(f"LaTeX is needed for the equations, but {' and '.join(missing)} {verb} not installed; {LATEX_INSTALL_HINT}")
 
 
 class ForwardPassScene(Scene):
@@ -119,6 +122,9 @@ class ForwardPassScene(Scene):
     MATRIX_LAYER = 1
     """The layer whose ``W x + b = z`` the weight-matrix phase writes out."""
 
+    MAX_WEIGHT_LABELS = 4
+    """At most this many edges into the neuron whose sum is shown carry their weight."""
+
     # ------------------------------------------------------------------ setup
 
     def setup(self) -> None:
@@ -136,25 +142,38 @@ class ForwardPassScene(Scene):
         self.spans = phase_frame_spans(self.phases, self.fps)
         self.clock = PhaseClock(0)
         self._caption: tuple[str, float] | None = None
+        self.weight_labels: dict[int, VGroup] = {}
         self.camera.background_color = BACKGROUND_COLOR
         self._build_frame()
 
     def _build_frame(self) -> None:
         network, trace = self.network, self.trace
         sizes = ", ".join(str(size) for size in network.layer_sizes)
-        self.title = Text("Neural Network Forward Pass", font=FONT, font_size=42, weight=BOLD, color=TEXT_COLOR)
-        self.title.to_edge(UP, buff=0.28)
+        compact = max(network.layer_sizes) >= COMPACT_HEADER_FROM
+        self.title = Text(
+            "Neural Network Forward Pass", font=FONT, font_size=34 if compact else 42, weight=BOLD, color=TEXT_COLOR
+        )
         self.architecture = Text(
             f"architecture [{sizes}]  ·  ReLU hidden layers  ·  softmax output",
             font=FONT,
-            font_size=24,
+            font_size=22 if compact else 24,
             color=DIM_TEXT_COLOR,
-        ).next_to(self.title, DOWN, buff=0.14)
+        )
+        if compact:
+            self.architecture.next_to(self.title, RIGHT, buff=0.5, aligned_edge=DOWN)
+            header = VGroup(self.title, self.architecture)
+            fit_within(header, PANEL_RIGHT_X - PANEL_LEFT_X)
+            header.to_edge(UP, buff=0.25).set_x(0)
+        else:
+            self.title.to_edge(UP, buff=0.28)
+            self.architecture.next_to(self.title, DOWN, buff=0.14)
 
-        self.diagram = NetworkDiagram(network.layer_sizes, network.weights, width=DIAGRAM_WIDTH, height=DIAGRAM_HEIGHT)
+        top = self.architecture.get_bottom()[1] - LAYER_TITLE_ROOM
+        bottom = PANEL_TOP_Y - 0.1
+        self.diagram = NetworkDiagram(network.layer_sizes, network.weights, width=DIAGRAM_WIDTH, height=top - bottom)
         self.diagram.shift(
             (DIAGRAM_LEFT_X - self.diagram.layers[0][0].get_x()) * RIGHT
-            + (DIAGRAM_CENTER_Y - self.diagram.layers.get_y()) * UP
+            + ((top + bottom) / 2 - self.diagram.layers.get_y()) * UP
         )
         # One glow scale for the whole network, so brightness compares across layers.
         hidden = np.concatenate([np.abs(network.inputs), *(layer.a for layer in trace.layers[:-1])])
@@ -286,7 +305,7 @@ class ForwardPassScene(Scene):
             self.say(f"The input x = {vector} enters the input neurons.")
             self.beat(FadeIn(self.panel), FadeIn(self.input_vector), share=0.2)
             self.beat(
-                self.diagram.activate(0, inputs, glow_levels(inputs, self.glow_scale)),
+                *self.diagram.activate(0, inputs, glow_levels(inputs, self.glow_scale)),
                 FadeIn(self.input_labels, shift=0.1 * RIGHT),
                 share=0.35,
             )
@@ -307,6 +326,13 @@ class ForwardPassScene(Scene):
             return int(np.argmin(np.where(z < 0, -z, np.inf)))
         return int(np.argmax(z))
 
+    def _labelled_sources(self, trace, focus: int) -> list[int]:
+        """The edges into the focus neuron that carry a weight label: all of them when
+        there are few, else the strongest, so the labels never crowd each other."""
+        weights = np.abs(trace.weights[focus])
+        strongest = np.argsort(-weights, kind="stable")[: self.MAX_WEIGHT_LABELS]
+        return sorted(int(source) for source in strongest)
+
     def _forward_hidden_layer(self, layer: int) -> None:
         trace = self.trace.layers[layer - 1]
         focus = self._focus_neuron(layer)
@@ -314,7 +340,7 @@ class ForwardPassScene(Scene):
         sum_lines = weighted_sum_lines(trace, focus, self.work_width)
         activation = relu_line(trace, focus)
         work = self._in_work_area(VGroup(sum_lines, activation).arrange(DOWN, aligned_edge=LEFT, buff=0.22))
-        labels = VGroup(*(diagram.weight_label(layer - 1, focus, source) for source in range(diagram.layer_sizes[layer - 1])))
+        labels = VGroup(*(diagram.weight_label(layer - 1, focus, source) for source in self._labelled_sources(trace, focus)))
         previous = self.input_vector if layer == 1 else self.work
 
         self.say(f"Hidden layer {layer}: every neuron adds up its weighted inputs and a bias, z = Wx + b.")
@@ -322,7 +348,7 @@ class ForwardPassScene(Scene):
             self.beat(FadeOut(previous), FadeIn(self.panel_divider), FadeIn(self.rule), share=0.08)
         else:
             self.beat(FadeOut(previous), Circumscribe(self.rule, color=ACCENT_COLOR, buff=0.08), share=0.08)
-        self.beat(diagram.flow_into(layer), share=0.15)
+        self.beat(*diagram.flow_into(layer), share=0.15)
 
         z = trace.z[focus]
         verdict = "ReLU keeps it" if z > 0 else "ReLU clips it to 0"
@@ -330,14 +356,15 @@ class ForwardPassScene(Scene):
             f"Neuron {focus} of layer {layer}: z = {weighted_sum_text(trace, focus)} = {format_value(z)}; "
             f"{verdict}: a = {format_value(trace.a[focus])}."
         )
-        self.beat(diagram.spotlight(layer, focus), FadeIn(labels), share=0.1)
+        self.weight_labels[layer] = labels
+        self.beat(*diagram.spotlight(layer, focus), FadeIn(labels), share=0.1)
         self.beat(LaggedStart(*(FadeIn(part) for line in sum_lines for part in line), lag_ratio=0.12), share=0.18)
         self.beat(Write(activation), share=0.1)
 
         values = ", ".join(format_value(a) for a in trace.a)
         self.say(f"All of hidden layer {layer}: a = ({values}).")
-        self.beat(diagram.activate(layer, trace.a, glow_levels(trace.a, self.glow_scale)), share=0.12)
-        self.beat(diagram.restore_edges(layer), share=0.07)
+        self.beat(*diagram.activate(layer, trace.a, glow_levels(trace.a, self.glow_scale)), share=0.12)
+        self.beat(*diagram.restore_edges(layer), share=0.07)
         self.work = work
 
     def compute_output_layer(self) -> None:
@@ -350,14 +377,14 @@ class ForwardPassScene(Scene):
         with self.phase("Output layer"):
             self.say("The output layer computes one logit per class, z = Wx + b.")
             self.beat(FadeOut(self.work), Transform(self.rule, rule), share=0.1)
-            self.beat(diagram.flow_into(output), share=0.15)
-            self.beat(diagram.activate(output, trace.z, np.zeros_like(trace.z)), share=0.1)
+            self.beat(*diagram.flow_into(output), share=0.15)
+            self.beat(*diagram.activate(output, trace.z, np.zeros_like(trace.z)), share=0.1)
             probabilities = ", ".join(format_value(p) for p in trace.a)
             self.say(f"Softmax turns the logits into probabilities: p = ({probabilities}).")
             self.beat(FadeIn(softmax[0]), share=0.1)
             self.beat(Write(softmax[1]), share=0.15)
             self.beat(
-                diagram.activate(output, trace.a, trace.a),
+                *diagram.activate(output, trace.a, trace.a),
                 FadeIn(panel.names),
                 FadeIn(panel.tracks),
                 *(GrowFromEdge(bar, LEFT) for bar in panel.bars),
@@ -401,7 +428,6 @@ class ForwardPassScene(Scene):
             rf"a^{{({layer})}} = \mathrm{{ReLU}}(z^{{({layer})}})",
         )
         self.dimmed_connections = [index for index in range(len(diagram.edges)) if index != layer - 1]
-        others = VGroup(*(diagram.edges[index] for index in self.dimmed_connections))
         rows = len(trace.z)
         marker = matrix.row_marker(0, ACCENT_COLOR)
         neuron_marker = diagram.layers[layer][0].copy().set_fill(opacity=0).set_stroke(ACCENT_COLOR, width=6).scale(1.15)
@@ -412,7 +438,8 @@ class ForwardPassScene(Scene):
             self.beat(
                 FadeOut(self.work),
                 Transform(self.rule, rule),
-                others.animate.set_stroke(opacity=0.08),
+                *diagram.dim_edges(self.dimmed_connections),
+                *(labels.animate.set_opacity(0.15) for c, labels in self.weight_labels.items() if c != layer),
                 FadeIn(matrix),
                 share=0.2,
             )
@@ -446,7 +473,8 @@ class ForwardPassScene(Scene):
                 FadeOut(self.work),
                 FadeOut(self.rule),
                 FadeOut(self.panel_divider),
-                *(self.diagram.restore_edges(connection + 1) for connection in self.dimmed_connections),
+                *(anim for c in self.dimmed_connections for anim in self.diagram.restore_edges(c + 1)),
+                *(labels.animate.set_opacity(1.0) for c, labels in self.weight_labels.items() if c != self.MATRIX_LAYER),
                 FadeIn(summary),
                 share=0.3,
             )

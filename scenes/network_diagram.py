@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from manim import (
     DOWN,
+    Animation,
     UP,
     AnimationGroup,
     Circle,
@@ -42,7 +43,10 @@ __all__ = ["NetworkDiagram"]
 
 HALO_RING_SCALES = (1.3, 1.6, 1.95)
 HALO_RING_OPACITIES = (0.38, 0.2, 0.09)
-VALUE_FIT = 1.55
+MAX_SPACING = 1.05
+RADIUS_PER_SPACING = 0.4
+VALUE_FIT = 1.7
+WEIGHT_LABEL_FONT_SIZE = 26
 """A value label inside a neuron is at most this many radii wide."""
 
 
@@ -95,8 +99,9 @@ class NetworkDiagram(VGroup):
         self.weights = tuple(np.asarray(matrix, dtype=float) for matrix in weights)
         self.max_abs_weight = max(float(np.max(np.abs(matrix))) for matrix in self.weights)
         tallest = max(self.layer_sizes)
-        self.spacing = min(1.0, height / tallest)
-        self.radius = min(max_radius, 0.38 * self.spacing)
+        # The tallest column, (tallest - 1) * spacing + 2 * radius, fills the height.
+        self.spacing = min(MAX_SPACING, height / (tallest - 1 + 2 * RADIUS_PER_SPACING))
+        self.radius = min(max_radius, RADIUS_PER_SPACING * self.spacing)
         self._layer_xs = np.linspace(-width / 2, width / 2, len(self.layer_sizes))
 
         self.edges = VGroup()
@@ -161,11 +166,11 @@ class NetworkDiagram(VGroup):
         count = len(self.layer_sizes)
         if layer_titles is None:
             layer_titles = ["Input", *(f"Hidden {i}" for i in range(1, count - 1)), "Output"]
-        top = max(self._neuron_position(0, 0)[1], self.spacing * (max(self.layer_sizes) - 1) / 2)
+        top = self.spacing * (max(self.layer_sizes) - 1) / 2 + self.radius
         for layer, title in enumerate(layer_titles):
             label = Text(title, font=FONT, font_size=24, color=DIM_TEXT_COLOR)
             label.move_to([self._layer_xs[layer], 0, 0])
-            label.align_to([0, top + self.radius * 1.95 + 0.45, 0], UP)
+            label.align_to([0, top + 0.14 + 0.32, 0], UP)
             self.titles.add(label)
 
     # ------------------------------------------------------------------ handles
@@ -192,9 +197,10 @@ class NetworkDiagram(VGroup):
             number.scale_to_fit_width(VALUE_FIT * self.radius)
         return number.move_to(self.layers[layer][index])
 
-    def weight_label(self, connection: int, target: int, source: int, font_size: float = 26) -> VGroup:
-        """The weight of one edge, written on the edge near its source neuron."""
+    def weight_label(self, connection: int, target: int, source: int) -> VGroup:
+        """The weight of one edge, on a tag on the edge near its source neuron."""
         weight = self.weights[connection][target, source]
+        font_size = WEIGHT_LABEL_FONT_SIZE * min(1.0, self.spacing / 0.85)
         line = self.edge(connection, target, source)
         color = weight_color(weight)
         label = MathTex(format_value(weight), font_size=font_size, color=color)
@@ -206,26 +212,29 @@ class NetworkDiagram(VGroup):
         return VGroup(tag, label)
 
     # ------------------------------------------------------------------ animations
+    #
+    # These return lists of animations, each on a part of the diagram, to unpack into
+    # ``Scene.play``. An ``AnimationGroup`` would wrap its parts in a new ``Group`` that
+    # manim adds to the scene on top of everything, lifting the edges above the weight
+    # labels; the diagram as a whole is the group only in :meth:`create`, which brings it in.
 
     def create(self) -> AnimationGroup:
-        """Draw the network: titles and neurons, then the edges layer by layer."""
+        """Bring in the network: titles and neurons, then the edges layer by layer."""
         neurons = LaggedStart(*(FadeIn(column, shift=0.2 * DOWN) for column in self.layers), lag_ratio=0.15)
         edges = LaggedStart(*(Create(group) for group in self.edges), lag_ratio=0.3)
-        return AnimationGroup(FadeIn(self.titles), neurons, edges, self._show_halos(), lag_ratio=0.2)
+        # The halos are dark until a layer is activated; fading them in keeps their place.
+        halos = FadeIn(self.halos)
+        return AnimationGroup(FadeIn(self.titles), neurons, edges, halos, lag_ratio=0.2, group=self)
 
-    def _show_halos(self) -> AnimationGroup:
-        # The halos are dark until a layer is activated; adding them keeps their z-order.
-        return AnimationGroup(*(FadeIn(column) for column in self.halos))
-
-    def flow_into(self, layer: int) -> AnimationGroup:
+    def flow_into(self, layer: int) -> list[Animation]:
         """Pulses of light travel along every edge into ``layer``."""
         pulses = []
         for line in self.edges[layer - 1]:
             pulse = line.copy().set_stroke(ACCENT_COLOR, width=line.get_stroke_width() + 3, opacity=1.0)
             pulses.append(ShowPassingFlash(pulse, time_width=0.6))
-        return AnimationGroup(*pulses)
+        return pulses
 
-    def activate(self, layer: int, values: Sequence[float], levels: Sequence[float]) -> AnimationGroup:
+    def activate(self, layer: int, values: Sequence[float], levels: Sequence[float]) -> list[Animation]:
         """Every neuron of ``layer`` takes its value: fill and glow by level, number inside.
 
         Numbers already shown in the layer (the logits, say) fade out as the new ones fade in.
@@ -247,21 +256,19 @@ class NetworkDiagram(VGroup):
         if len(old_values):
             animations.append(FadeOut(old_values, scale=0.6))
         animations.append(FadeIn(new_values, scale=0.6))
-        return AnimationGroup(*animations)
+        return animations
 
-    def spotlight(self, layer: int, target: int, dim_to: float = 0.12) -> AnimationGroup:
-        """Dim the edges into ``layer`` except those that feed neuron ``target``."""
+    def spotlight(self, layer: int, target: int, dim_to: float = 0.12) -> list[Animation]:
+        """Bring out the edges that feed neuron ``target`` of ``layer`` and dim the rest into it."""
         focus = set(self.edges_into(layer, target))
-        return AnimationGroup(
-            *(
-                line.animate.set_stroke(opacity=dim_to)
-                for line in self.edges[layer - 1]
-                if line not in focus
-            )
-        )
+        return [line.animate.set_stroke(opacity=1.0 if line in focus else dim_to) for line in self.edges[layer - 1]]
 
-    def restore_edges(self, layer: int) -> AnimationGroup:
-        """Undo :meth:`spotlight`: every edge into ``layer`` returns to its weight's style."""
+    def dim_edges(self, connections: Sequence[int], opacity: float = 0.08) -> list[Animation]:
+        """Fade the edges of the given connections into the background."""
+        return [line.animate.set_stroke(opacity=opacity) for c in connections for line in self.edges[c]]
+
+    def restore_edges(self, layer: int) -> list[Animation]:
+        """Undo :meth:`spotlight` and :meth:`dim_edges`: every edge into ``layer`` returns to its weight's style."""
         matrix = self.weights[layer - 1]
         animations = []
         for target in range(matrix.shape[0]):
@@ -269,4 +276,4 @@ class NetworkDiagram(VGroup):
                 style = edge_style(matrix[target, source], self.max_abs_weight)
                 line = self.edge(layer - 1, target, source)
                 animations.append(line.animate.set_stroke(opacity=style.opacity))
-        return AnimationGroup(*animations)
+        return animations

@@ -41,6 +41,8 @@ __all__ = [
 ]
 
 MATH_FONT_SIZE = 34
+MIN_ENTRY_HEIGHT = 0.12
+"""A matrix entry's height below which the matrix panel gives up its names for room."""
 MIN_MATH_FONT_SIZE = 24
 
 
@@ -260,19 +262,25 @@ class MatrixPanel(VGroup):
         self.bias = DecimalMatrix(column(layer.bias), **config)
         self.z = DecimalMatrix(column(layer.z), **config)
         previous = "x" if layer.index == 1 else f"a^{{({layer.index - 1})}}"
+        # Plain names; the rule beside the panel gives the layer's superscripts.
         self.symbols = VGroup(
-            MathTex(f"W^{{({layer.index})}}", font_size=52, color=TEXT_COLOR),
-            MathTex(previous, font_size=52, color=TEXT_COLOR),
-            MathTex(f"b^{{({layer.index})}}", font_size=52, color=TEXT_COLOR),
-            MathTex(f"z^{{({layer.index})}}", font_size=52, color=TEXT_COLOR),
+            *(MathTex(name, font_size=48, color=TEXT_COLOR) for name in ("W", previous, "b", "z"))
         )
         plus = MathTex("+", font_size=48)
         equals = MathTex("=", font_size=48)
         self.body = VGroup(self.weights, self.inputs, plus, self.bias, equals, self.z).arrange(RIGHT, buff=0.25)
+        # The matrices shrink to fit, and the names above them keep a readable size. When
+        # the names would shrink the entries below MIN_ENTRY_HEIGHT, they are left out:
+        # the rule beside the panel names the matrices too.
+        entry_height = self.weights.get_entries()[0].height
+        fit_within(self.body, max_width, max_height - self.symbols.height - 0.12)
+        if self.weights.get_entries()[0].height < MIN_ENTRY_HEIGHT:
+            self.body.scale(entry_height / self.weights.get_entries()[0].height)
+            fit_within(self.body, max_width, max_height)
+            self.symbols = VGroup()
         for symbol, matrix in zip(self.symbols, (self.weights, self.inputs, self.bias, self.z)):
-            symbol.next_to(matrix, UP, buff=0.12)
+            symbol.next_to(matrix, UP, buff=0.08)
         self.add(self.body, self.symbols)
-        fit_within(self, max_width, max_height)
 
     def row(self, index: int) -> VGroup:
         """Row ``index`` of ``W`` with the matching entries of ``b`` and ``z``."""

@@ -1,0 +1,162 @@
+"""The real ``manim`` command stops cleanly on a bad setup: a one-line reason, no traceback, nothing lost.
+
+Every test runs manim in a subprocess from the repository root, as a user
+would, so each takes about as long as importing manim.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SCENES_DIR = REPO_ROOT / "scenes"
+SCENE_FILE = Path("scenes", "forward_pass.py")
+DEFAULT_FILE = REPO_ROOT / "assets" / "network.json"
+NETWORK_ENV_VAR = "FORWARD_PASS_NETWORK"
+# Where ``manim -ql`` writes the finished video of scenes/forward_pass.py.
+VIDEO = Path("videos", "forward_pass", "480p15", "ForwardPassScene.mp4")
+
+
+def run_manim(
+    media_dir: Path,
+    scene_file: Path = SCENE_FILE,
+    scene: str = "ForwardPassScene",
+    **env_changes: str,
+) -> subprocess.CompletedProcess:
+    """Render ``scene`` at low quality; stdout and stderr come back together, in order."""
+    env = {key: value for key, value in os.environ.items() if key != NETWORK_ENV_VAR}
+    env.update(env_changes)
+    return subprocess.run(
+        [sys.executable, "-m", "manim", "-ql", "--silent", "--media_dir", str(media_dir), str(scene_file), scene],
+        check=False,
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=120,
+    )
+
+
+def assert_clean_stop(result: subprocess.CompletedProcess, *parts: str) -> None:
+    """A non-zero exit, ``parts`` on one of the last three lines, and no traceback anywhere."""
+    output = result.stdout
+    assert result.returncode != 0, output
+    assert "Traceback" not in output, output
+    last_lines = [line for line in output.splitlines() if line.strip()][-3:]
+    assert any(all(part in line for part in parts) for line in last_lines), (parts, last_lines)
+    assert any(line.startswith("forward_pass: error: ") for line in last_lines), last_lines
+
+
+def good_data() -> dict:
+    return json.loads(DEFAULT_FILE.read_text(encoding="utf-8"))
+
+
+def broken_json() -> str:
+    return '{\n  "layer_sizes": [3, 4, 4, 2],\n  "inputs": [0.5, 0.8, 0.3]\n  "weights": []\n}\n'
+
+
+def missing_field() -> str:
+    data = good_data()
+    del data["class_names"]
+    return json.dumps(data)
+
+
+def wrong_shape() -> str:
+    data = good_data()
+    data["weights"][1] = [row[:3] for row in data["weights"][1]]
+    return json.dumps(data)
+
+
+def nan_weight() -> str:
+    data = good_data()
+    data["weights"][2][1][0] = float("nan")
+    text = json.dumps(data)
+    assert "NaN" in text
+    return text
+
+
+MISTAKES = {
+    "broken JSON": (broken_json, ("invalid JSON", "line 4,")),
+    "missing field": (missing_field, ("class_names: missing field",)),
+    "wrong shape": (wrong_shape, ("weights[1]:", "(4, 4)", "got (4, 3)")),
+    "NaN": (nan_weight, ("weights[2][1][0]:", "finite")),
+}
+
+
+@pytest.mark.parametrize("mistake", list(MISTAKES))
+def test_broken_network_file_stops_with_one_line(tmp_path, mistake):
+    make_text, parts = MISTAKES[mistake]
+    path = tmp_path / "my-network.json"
+    path.write_text(make_text(), encoding="utf-8")
+    result = run_manim(tmp_path / "media", FORWARD_PASS_NETWORK=str(path))
+    assert_clean_stop(result, str(path), *parts)
+
+
+def test_broken_file_loses_no_earlier_video(tmp_path):
+    media = tmp_path / "media"
+    video = media / VIDEO
+    video.parent.mkdir(parents=True)
+    earlier = os.urandom(4096)
+    video.write_bytes(earlier)
+    path = tmp_path / "network.json"
+    path.write_text(wrong_shape(), encoding="utf-8")
+
+    result = run_manim(media, FORWARD_PASS_NETWORK=str(path))
+
+    assert_clean_stop(result, str(path), "weights[1]:")
+    assert video.read_bytes() == earlier
+    assert sorted(media.rglob("*.mp4")) == [video]
+
+
+def test_missing_latex_stops_with_install_hint(tmp_path):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    # Only the interpreter and the manim launcher, so that latex and dvisvgm cannot be found.
+    (bin_dir / "python").symlink_to(sys.executable)
+    launcher = Path(sys.executable).parent / "manim"
+    if launcher.exists():
+        (bin_dir / "manim").symlink_to(launcher)
+    path = str(bin_dir)
+    assert shutil.which("latex", path=path) is None
+    assert shutil.which("dvisvgm", path=path) is None
+
+    result = run_manim(tmp_path / "media", PATH=path)
+
+    assert_clean_stop(result, "LaTeX", "apt-get install", "latex", "dvisvgm")
+    assert not list((tmp_path / "media").rglob("*.mp4"))
+
+
+@pytest.mark.parametrize(
+    ("override", "parts"),
+    [
+        ('{**ForwardPassScene.PHASES, "Weight matrix": 0}', ("PHASES['Weight matrix']", "more than 0 s")),
+        (
+            '{name: s for name, s in ForwardPassScene.PHASES.items() if name != "Prediction"}',
+            ("'Prediction'", "missing"),
+        ),
+    ],
+)
+def test_subclass_with_bad_phases_stops_cleanly(tmp_path, override, parts):
+    scene_file = tmp_path / "my_pacing.py"
+    lines = [
+        "from forward_pass import ForwardPassScene",
+        "",
+        "",
+        "class MyPacing(ForwardPassScene):",
+        f"    PHASES = {override}",
+    ]
+    scene_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    python_path = os.pathsep.join(filter(None, [str(SCENES_DIR), os.environ.get("PYTHONPATH")]))
+
+    result = run_manim(tmp_path / "media", scene_file, "MyPacing", PYTHONPATH=python_path)
+
+    assert_clean_stop(result, *parts)
+    assert not list((tmp_path / "media").rglob("*.mp4"))

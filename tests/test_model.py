@@ -1,0 +1,328 @@
+"""The network module against independent computations: no manim, runs in well under a second."""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import subprocess
+import sys
+import warnings
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from network_model import (
+    DEFAULT_NETWORK_PATH,
+    NETWORK_ENV_VAR,
+    NetworkFileError,
+    format_value,
+    forward,
+    load_network,
+    parse_network,
+    softmax,
+)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SCENES_DIR = REPO_ROOT / "scenes"
+
+
+def raw_default() -> dict:
+    """The default parameters file as plain Python lists, read without the module under test."""
+    return json.loads((REPO_ROOT / "assets" / "network.json").read_text(encoding="utf-8"))
+
+
+@contextmanager
+def strict_floats():
+    """Any warning, overflow, division by zero or invalid value raises (underflow to 0 is fine)."""
+    with warnings.catch_warnings(), np.errstate(over="raise", divide="raise", invalid="raise"):
+        warnings.simplefilter("error")
+        yield
+
+
+def reference_softmax(logits: list[float]) -> list[float]:
+    top = max(logits)
+    exps = [math.exp(value - top) for value in logits]
+    total = math.fsum(exps)
+    return [value / total for value in exps]
+
+
+def reference_forward(data: dict) -> list[tuple[list[float], list[float]]]:
+    """``(z, a)`` for every layer, with plain loops: ``z_i = sum_j W_ij a_j + b_i``."""
+    a = [float(value) for value in data["inputs"]]
+    layers = []
+    count = len(data["weights"])
+    for index, (weights, bias) in enumerate(zip(data["weights"], data["biases"], strict=True), 1):
+        z = []
+        for row, b in zip(weights, bias, strict=True):
+            total = 0.0
+            for w, x in zip(row, a, strict=True):
+                total += w * x
+            z.append(total + b)
+        a = reference_softmax(z) if index == count else [value if value > 0 else 0.0 for value in z]
+        layers.append((z, a))
+    return layers
+
+
+def flat_weights(data: dict) -> list:
+    return [w for matrix in data["weights"] for row in matrix for w in row]
+
+
+def flat_biases(data: dict) -> list:
+    return [b for vector in data["biases"] for b in vector]
+
+
+# ------------------------------------------------------------ the default file
+
+
+def test_default_forward_pass_matches_loops():
+    data = raw_default()
+    trace = forward(load_network())
+    expected = reference_forward(data)
+    assert len(trace.layers) == len(expected) == 3
+    for layer, (z, a) in zip(trace.layers, expected, strict=True):
+        assert layer.z.tolist() == pytest.approx(z, abs=1e-12)
+        assert layer.a.tolist() == pytest.approx(a, abs=1e-12)
+    assert [layer.activation for layer in trace.layers] == ["relu", "relu", "softmax"]
+    assert trace.activations[0].tolist() == data["inputs"]
+    assert trace.probabilities.tolist() == pytest.approx(expected[-1][1], abs=1e-12)
+
+
+def test_default_file_shape_and_inputs():
+    network = load_network()
+    assert list(network.layer_sizes) == [3, 4, 4, 2]
+    assert network.inputs.tolist() == [0.5, 0.8, 0.3]
+    assert [w.shape for w in network.weights] == [(4, 3), (4, 4), (2, 4)]
+    assert [b.shape for b in network.biases] == [(4,), (4,), (2,)]
+
+
+def test_default_parameters_have_two_decimals_and_both_signs():
+    text = (REPO_ROOT / "assets" / "network.json").read_text(encoding="utf-8")
+    data = json.loads(text, parse_float=Decimal, parse_int=Decimal)
+    weights, biases = flat_weights(data), flat_biases(data)
+    assert len(weights) == 4 * 3 + 4 * 4 + 2 * 4
+    assert len(biases) == 4 + 4 + 2
+    too_precise = [value for value in weights + biases if value.as_tuple().exponent < -2]
+    assert too_precise == []
+    for values in (weights, biases):
+        assert any(value > 0 for value in values)
+        assert any(value < 0 for value in values)
+
+
+def test_default_hidden_layers_each_have_a_negative_z():
+    expected = reference_forward(raw_default())
+    for z, a in expected[:-1]:
+        assert min(z) < 0
+        assert 0.0 in a
+    trace = forward(load_network())
+    for layer in trace.layers[:-1]:
+        assert (layer.z < 0).any()
+        assert (layer.a[layer.z < 0] == 0).all()
+
+
+def test_default_probabilities_round_to_design():
+    trace = forward(load_network())
+    assert [round(p, 2) for p in trace.probabilities.tolist()] == [0.73, 0.27]
+    assert [format_value(p) for p in trace.probabilities] == ["0.73", "0.27"]
+    assert trace.prediction == 0
+    assert trace.predicted_class == "Class 0"
+
+
+# ---------------------------------------------------------------- softmax
+
+
+def test_softmax_of_huge_logits_directly():
+    with strict_floats():
+        result = softmax(np.array([1000.0, 999.0]))
+    e = math.exp(-1)
+    assert np.isfinite(result).all()
+    assert result.tolist() == pytest.approx([1 / (1 + e), e / (1 + e)], rel=1e-12)
+    assert result.sum() == pytest.approx(1.0, abs=1e-15)
+
+
+def test_softmax_of_huge_negative_and_mixed_logits():
+    with strict_floats():
+        low = softmax([-1000.0, -1001.0, -1002.0])
+        mixed = softmax([800.0, -800.0])
+    assert low.tolist() == pytest.approx(reference_softmax([0.0, -1.0, -2.0]), rel=1e-12)
+    assert mixed.tolist() == pytest.approx([1.0, 0.0], abs=1e-300)
+    assert np.isfinite(mixed).all()
+
+
+def test_forward_with_weights_times_1000_stays_finite():
+    data = raw_default()
+    data["weights"] = [[[w * 1000 for w in row] for row in matrix] for matrix in data["weights"]]
+    with strict_floats():
+        trace = forward(parse_network(data))
+    logits = reference_forward(data)[-1][0]
+    assert max(abs(value) for value in logits) > 700  # math.exp would overflow without the shift
+    assert trace.logits.tolist() == pytest.approx(logits, rel=1e-12)
+    assert np.isfinite(trace.probabilities).all()
+    assert trace.probabilities.sum() == pytest.approx(1.0, abs=1e-12)
+    assert trace.probabilities.tolist() == pytest.approx(reference_softmax(logits), abs=1e-12)
+
+
+# ----------------------------------------------------------- format_value
+
+
+@pytest.mark.parametrize("value", [-0.001, -0.004999, -0.0, -1e-12, np.float64(-0.003)])
+def test_format_value_never_negative_zero(value):
+    assert format_value(value) == "0.00"
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "text"),
+    [
+        (0.0, 2, "0.00"),
+        (1.234, 2, "1.23"),
+        (1.236, 2, "1.24"),
+        (-1.236, 2, "-1.24"),
+        (-0.006, 2, "-0.01"),
+        (0.72999555, 2, "0.73"),
+        (2, 2, "2.00"),
+        (-0.0004, 3, "0.000"),
+        (-0.0006, 3, "-0.001"),
+        (0.6775, 1, "0.7"),
+        (np.float64(-0.3171), 2, "-0.32"),
+    ],
+)
+def test_format_value_rounds(value, decimals, text):
+    assert format_value(value, decimals) == text
+
+
+# ------------------------------------------------------- dead hidden layers
+
+
+def test_all_zero_hidden_activations_run_without_warnings():
+    data = raw_default()
+    data["biases"] = [[-100.0] * 4, [-100.0] * 4, [-100.0, -100.0]]
+    with strict_floats():
+        trace = forward(parse_network(data))
+    for layer in trace.layers[:-1]:
+        assert layer.a.tolist() == [0.0] * 4
+    assert trace.logits.tolist() == [-100.0, -100.0]
+    assert trace.probabilities.tolist() == pytest.approx([0.5, 0.5], abs=1e-15)
+
+
+# ------------------------------------------------------------------ seed
+
+
+def seeded(seed: int = 7) -> dict:
+    data = raw_default()
+    del data["weights"], data["biases"]
+    data["seed"] = seed
+    return data
+
+
+def test_seed_gives_the_same_rounded_parameters_twice():
+    first = parse_network(seeded())
+    second = parse_network(seeded())
+    assert [w.shape for w in first.weights] == [(4, 3), (4, 4), (2, 4)]
+    assert [b.shape for b in first.biases] == [(4,), (4,), (2,)]
+    for one, two in zip(first.weights + first.biases, second.weights + second.biases, strict=True):
+        assert np.array_equal(one, two)
+        assert np.array_equal(np.round(one, 2), one)
+        assert np.isfinite(one).all()
+    assert len({float(v) for array in first.weights for v in array.ravel()}) > 1
+
+
+def test_a_different_seed_gives_different_parameters():
+    one = parse_network(seeded(7))
+    two = parse_network(seeded(8))
+    assert not all(np.array_equal(a, b) for a, b in zip(one.weights, two.weights, strict=True))
+
+
+def test_seeded_network_runs_forward_like_the_loops():
+    network = parse_network(seeded())
+    data = {
+        "inputs": network.inputs.tolist(),
+        "weights": [w.tolist() for w in network.weights],
+        "biases": [b.tolist() for b in network.biases],
+    }
+    trace = forward(network)
+    for layer, (z, a) in zip(trace.layers, reference_forward(data), strict=True):
+        assert layer.z.tolist() == pytest.approx(z, abs=1e-12)
+        assert layer.a.tolist() == pytest.approx(a, abs=1e-12)
+
+
+def test_missing_weights_without_seed_is_an_error():
+    data = raw_default()
+    del data["weights"], data["biases"]
+    with pytest.raises(NetworkFileError, match="weights"):
+        parse_network(data, "net.json")
+
+
+def test_seed_with_only_biases_given_still_needs_weights():
+    data = raw_default()
+    del data["weights"]
+    data["seed"] = 7
+    with pytest.raises(NetworkFileError) as error:
+        parse_network(data, "net.json")
+    assert error.value.field == "weights"
+    assert "net.json" in str(error.value)
+
+
+# ----------------------------------------------------------- the env var
+
+
+def test_env_var_chooses_the_file(tmp_path, monkeypatch):
+    data = raw_default()
+    data["inputs"] = [0.1, 0.2, 0.9]
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setenv(NETWORK_ENV_VAR, str(path))
+    network = load_network()
+    assert network.inputs.tolist() == [0.1, 0.2, 0.9]
+    assert "other.json" in network.source
+
+
+def test_without_env_var_the_default_file_is_read(monkeypatch):
+    monkeypatch.delenv(NETWORK_ENV_VAR, raising=False)
+    assert DEFAULT_NETWORK_PATH == REPO_ROOT / "assets" / "network.json"
+    assert load_network().inputs.tolist() == [0.5, 0.8, 0.3]
+
+
+def test_env_var_pointing_nowhere_is_an_error(tmp_path, monkeypatch):
+    monkeypatch.setenv(NETWORK_ENV_VAR, str(tmp_path / "absent.json"))
+    with pytest.raises(NetworkFileError, match=r"absent\.json"):
+        load_network()
+
+
+# ------------------------------------------------------ inputs drive values
+
+
+def test_changing_the_inputs_changes_every_layer():
+    data = raw_default()
+    before = forward(parse_network(copy.deepcopy(data)))
+    data["inputs"] = [0.1, 0.2, 0.9]
+    after = forward(parse_network(data))
+    expected = reference_forward(data)
+    for old, new, (z, a) in zip(before.layers, after.layers, expected, strict=True):
+        assert not np.allclose(old.z, new.z)
+        assert not np.allclose(old.a, new.a)
+        assert new.z.tolist() == pytest.approx(z, abs=1e-12)
+        assert new.a.tolist() == pytest.approx(a, abs=1e-12)
+
+
+def test_products_are_the_terms_of_each_sum():
+    trace = forward(load_network())
+    for layer in trace.layers:
+        for i in range(len(layer.z)):
+            terms = [layer.weights[i][j] * layer.inputs[j] for j in range(len(layer.inputs))]
+            assert layer.products[i].tolist() == pytest.approx(terms, abs=1e-15)
+            assert math.fsum(terms) + layer.bias[i] == pytest.approx(layer.z[i], abs=1e-12)
+
+
+def test_model_modules_do_not_import_manim():
+    code = "import sys, network_model, timeline; sys.exit('manim' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        check=False,
+        env={"PYTHONPATH": str(SCENES_DIR), "PATH": ""},
+        capture_output=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr.decode()

@@ -1,0 +1,279 @@
+"""The real thing: render the whole scene once at -ql and check the files manim writes.
+
+One render serves every test in this module (80 to 90 s on two cores shared with
+other work); skip them all with ``pytest --skip_render``. Everything is read back
+from disk: the MP4 and the section clips with PyAV, the sections index as JSON,
+the subtitles with the ``srt`` package that manim itself uses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+import srt
+from PIL import Image
+
+from forward_pass import ForwardPassScene
+from network_model import format_value, forward, load_network
+from timeline import phase_frame_spans
+
+pytestmark = pytest.mark.render
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENE_FILE = ROOT / "scenes" / "forward_pass.py"
+PHASE_FRAMES_SCRIPT = ROOT / "scripts" / "phase_frames.py"
+SCENE_NAME = "ForwardPassScene"
+
+# -ql: 854x480 at 15 fps, written to <media>/videos/<module>/480p15/.
+FPS = 15
+WIDTH, HEIGHT = 854, 480
+QUALITY_DIR = "480p15"
+FRAME = 1 / FPS
+SRT_RESOLUTION = timedelta(milliseconds=1)
+"""SRT times are whole milliseconds; two cues meeting at 9.2667 s both read 00:00:09,266."""
+
+PHASES = dict(ForwardPassScene.PHASES)
+TOTAL_SECONDS = sum(PHASES.values())
+SPANS = phase_frame_spans(PHASES, FPS)
+RENDER_TIMEOUT = 1200
+
+# Keys of every entry of the sections index: Section.get_dict() in manim/scene/section.py,
+# with the metadata from manim.utils.commands.get_video_metadata.
+SECTION_KEYS = {"name", "type", "video", "width", "height", "nb_frames", "duration", "avg_frame_rate", "codec_name", "pix_fmt"}
+
+
+@dataclass(frozen=True)
+class Render:
+    media_dir: Path
+    video_dir: Path
+    log: str
+
+    @property
+    def video(self) -> Path:
+        return self.video_dir / f"{SCENE_NAME}.mp4"
+
+    @property
+    def subtitles(self) -> Path:
+        return self.video_dir / f"{SCENE_NAME}.srt"
+
+    @property
+    def sections_dir(self) -> Path:
+        return self.video_dir / "sections"
+
+    @property
+    def sections_index(self) -> Path:
+        return self.sections_dir / f"{SCENE_NAME}.json"
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """What decoding the whole video once tells: frames, stream metadata and the last image."""
+
+    frames: int
+    width: int
+    height: int
+    average_rate: float
+    stream_seconds: float | None
+    last_frame: np.ndarray
+
+
+def decode(path: Path) -> Decoded:
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        stream_seconds = float(stream.duration * stream.time_base) if stream.duration is not None else None
+        frames = 0
+        last = None
+        for frame in container.decode(stream):
+            frames += 1
+            last = frame
+        assert last is not None, f"{path.name}: no frame could be decoded"
+        return Decoded(
+            frames=frames,
+            width=stream.codec_context.width,
+            height=stream.codec_context.height,
+            average_rate=float(stream.average_rate),
+            stream_seconds=stream_seconds,
+            last_frame=last.to_ndarray(format="rgb24"),
+        )
+
+
+@pytest.fixture(scope="module")
+def render(tmp_path_factory: pytest.TempPathFactory) -> Render:
+    """Render the scene once for the whole module, into a media folder of its own."""
+    media_dir = tmp_path_factory.mktemp("render") / "media"
+    command = [
+        sys.executable, "-m", "manim", "-ql", "--silent", "--save_sections",
+        "--media_dir", str(media_dir),
+        str(SCENE_FILE.relative_to(ROOT)), SCENE_NAME,
+    ]  # fmt: skip
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=RENDER_TIMEOUT)
+    log = result.stdout + result.stderr
+    if result.returncode != 0:
+        pytest.fail(f"the render failed with exit code {result.returncode}:\n{log[-4000:]}", pytrace=False)
+    return Render(media_dir, media_dir / "videos" / SCENE_FILE.stem / QUALITY_DIR, log)
+
+
+@pytest.fixture(scope="module")
+def video(render: Render) -> Decoded:
+    assert render.video.is_file(), f"no video at {render.video}; the render printed:\n{render.log[-2000:]}"
+    return decode(render.video)
+
+
+@pytest.fixture(scope="module")
+def sections(render: Render) -> list[dict]:
+    assert render.sections_index.is_file(), f"no sections index at {render.sections_index}"
+    index = json.loads(render.sections_index.read_text(encoding="utf-8"))
+    assert isinstance(index, list), f"the sections index is a {type(index).__name__}, not a list"
+    return index
+
+
+@pytest.fixture(scope="module")
+def cues(render: Render) -> list[srt.Subtitle]:
+    assert render.subtitles.is_file(), f"no subtitles beside the video at {render.subtitles}"
+    parsed = list(srt.parse(render.subtitles.read_text(encoding="utf-8")))
+    assert parsed, "the subtitle file has no cues"
+    return parsed
+
+
+def phase_seconds(name: str) -> tuple[float, float]:
+    start, end = SPANS[name]
+    return start / FPS, end / FPS
+
+
+# ---------------------------------------------------------------- the video
+
+
+def test_video_lasts_the_sum_of_the_phases(video: Decoded) -> None:
+    assert TOTAL_SECONDS == 46.0
+    assert video.average_rate == FPS
+    assert video.frames == round(TOTAL_SECONDS * FPS) == 690
+    assert video.stream_seconds is not None, "the video stream has no duration"
+    assert abs(video.stream_seconds - TOTAL_SECONDS) <= FRAME, f"the stream says {video.stream_seconds} s"
+
+
+def test_video_resolution(video: Decoded) -> None:
+    assert (video.width, video.height) == (WIDTH, HEIGHT)
+    assert video.last_frame.shape == (HEIGHT, WIDTH, 3)
+
+
+def test_last_frame_is_not_blank(video: Decoded) -> None:
+    pixels = video.last_frame.astype(float)
+    assert pixels.std() > 10, f"the last frame is nearly uniform (standard deviation {pixels.std():.2f})"
+    background = np.median(pixels.reshape(-1, 3), axis=0)
+    drawn = (np.abs(pixels - background).max(axis=2) > 40).mean()
+    assert drawn > 0.05, f"only {drawn:.1%} of the last frame differs from the background"
+
+
+# ---------------------------------------------------------------- the sections
+
+
+def test_one_section_per_phase_in_order(render: Render, sections: list[dict]) -> None:
+    # manim opens a section named "autocreated" before construct(); the scene's first
+    # next_section("Intro") comes before any animation, so that section is empty and
+    # SceneFileWriter.finish_last_section() drops it: it is neither in the index nor on disk.
+    names = [section.get("name") for section in sections]
+    assert "autocreated" not in names
+    assert names == list(PHASES)
+    for number, section in enumerate(sections):
+        assert SECTION_KEYS <= section.keys(), f"section {number} lacks {sorted(SECTION_KEYS - section.keys())}"
+        assert section["video"] == f"{SCENE_NAME}_{number:04}_{section['name']}.mp4"
+    clips = sorted(path.name for path in render.sections_dir.glob("*.mp4"))
+    assert clips == sorted(section["video"] for section in sections), "clips on disk that the index does not list"
+
+
+@pytest.mark.parametrize("phase", list(PHASES))
+def test_section_clip_lasts_its_phase(render: Render, sections: list[dict], phase: str) -> None:
+    seconds = PHASES[phase]
+    section = next((entry for entry in sections if entry.get("name") == phase), None)
+    assert section is not None, f"no section named {phase!r}"
+
+    listed = float(section["duration"])
+    assert abs(listed - seconds) <= FRAME, f"{phase}: the index says {listed} s, PHASES says {seconds} s"
+    assert abs(int(section["nb_frames"]) - seconds * FPS) <= 1
+    assert (section["width"], section["height"]) == (WIDTH, HEIGHT)
+    assert section["avg_frame_rate"] == f"{FPS}/1"
+
+    clip = render.sections_dir / section["video"]
+    assert clip.is_file(), f"{phase}: no clip at {clip}"
+    decoded = decode(clip)
+    assert abs(decoded.frames - seconds * FPS) <= 1, f"{phase}: {decoded.frames} frames for {seconds} s"
+    assert decoded.stream_seconds is not None
+    assert abs(decoded.stream_seconds - seconds) <= FRAME, f"{phase}: the clip lasts {decoded.stream_seconds} s"
+    assert (decoded.width, decoded.height) == (WIDTH, HEIGHT)
+
+
+def test_sections_add_up_to_the_video(sections: list[dict], video: Decoded) -> None:
+    assert sum(int(section["nb_frames"]) for section in sections) == video.frames
+
+
+# ---------------------------------------------------------------- the subtitles
+
+
+def test_subtitles_cover_the_video_without_gaps(cues: list[srt.Subtitle]) -> None:
+    assert cues[0].start <= SRT_RESOLUTION, f"the first cue starts at {cues[0].start}"
+    end = timedelta(seconds=TOTAL_SECONDS)
+    assert abs(cues[-1].end - end) <= timedelta(seconds=FRAME), f"the last cue ends at {cues[-1].end}"
+    for before, after in zip(cues, cues[1:]):
+        assert before.end > before.start, f"cue {before.index} is empty"
+        gap = after.start - before.end
+        assert abs(gap) <= SRT_RESOLUTION, (
+            f"cue {after.index} starts at {after.start} but cue {before.index} ends at {before.end}"
+        )
+    assert all(cue.content.strip() for cue in cues), "a cue has no text"
+
+
+@pytest.mark.parametrize("phase", list(PHASES))
+def test_every_phase_has_a_cue(cues: list[srt.Subtitle], phase: str) -> None:
+    start, end = phase_seconds(phase)
+    starting = [
+        cue for cue in cues if start - 0.001 <= cue.start.total_seconds() < end - 0.001
+    ]
+    assert starting, f"no cue starts inside {phase} ({start:g} s to {end:g} s)"
+
+
+def test_subtitles_name_the_winner_and_its_probability(cues: list[srt.Subtitle]) -> None:
+    trace = forward(load_network())
+    name = trace.predicted_class
+    probability = format_value(trace.probabilities[trace.prediction])
+    naming = [cue for cue in cues if name in cue.content and probability in cue.content]
+    assert naming, f"no cue names {name!r} with probability {probability}"
+    start, end = phase_seconds("Prediction")
+    assert any(start - 0.001 <= cue.start.total_seconds() < end for cue in naming), (
+        "the prediction is not announced during the Prediction phase"
+    )
+
+
+# ---------------------------------------------------------------- the phase frames
+
+
+def load_phase_frames_script():
+    spec = importlib.util.spec_from_file_location("phase_frames", PHASE_FRAMES_SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_phase_end_frames_are_distinct(render: Render, tmp_path: Path) -> None:
+    phase_frames = load_phase_frames_script()
+    paths = phase_frames.phase_end_frames(render.video, tmp_path)
+    assert len(paths) == len(PHASES)
+    images = [np.asarray(Image.open(path).convert("RGB")).astype(np.int16) for path in paths]
+    assert all(image.shape == (HEIGHT, WIDTH, 3) for image in images)
+    digests = {hashlib.sha256(image.tobytes()).hexdigest() for image in images}
+    assert len(digests) == len(images), "two phases end on the very same frame"
+    names = list(PHASES)
+    for i in range(len(images)):
+        for j in range(i + 1, len(images)):
+            changed = (np.abs(images[i] - images[j]).max(axis=2) > 24).mean()
+            # Video compression alone changes almost no pixel by this much; a phase changes >= 2%.
+            assert changed > 0.005, f"{names[i]} and {names[j]} end on nearly the same picture ({changed:.2%} differs)"

@@ -1,0 +1,80 @@
+"""Any network of four layers, 1 to 8 neurons each: the layout holds and the timing too."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+
+import numpy as np
+import pytest
+from dry_run import dry_run, overlaps
+
+from forward_pass import ForwardPassScene
+from network_model import NETWORK_ENV_VAR, forward, format_value, load_network
+
+
+def zero_hidden_layers():
+    return {
+        "layer_sizes": [3, 4, 4, 2],
+        "inputs": [0.5, 0.8, 0.3],
+        "weights": [[[0.1] * 3] * 4, [[0.1] * 4] * 4, [[0.2] * 4, [-0.2] * 4]],
+        "biases": [[-5.0] * 4, [-5.0] * 4, [0.0, 0.0]],
+    }
+
+
+SHAPES = {
+    "one-neuron layers": {"layer_sizes": [1, 1, 1, 2], "inputs": [0.7], "seed": 1},
+    "eight-neuron layers": {"layer_sizes": [8, 8, 8, 8], "inputs": [0.1 * i - 0.3 for i in range(8)], "seed": 2},
+    "many classes": {"layer_sizes": [3, 4, 4, 8], "inputs": [0.5, 0.8, 0.3], "seed": 3},
+    "negative inputs": {"layer_sizes": [3, 4, 4, 2], "inputs": [-0.5, -0.8, -0.3], "seed": 4},
+    "uneven layers": {"layer_sizes": [2, 7, 3, 5], "inputs": [1.0, -1.0], "seed": 5},
+    "all-zero activations": zero_hidden_layers(),
+}
+
+MIN_GLYPH = 0.1
+"""The tallest glyph of a text, in scene units, for the densest networks: 13.5 px at 1080p."""
+
+
+@pytest.fixture(params=list(SHAPES), scope="module")
+def shape_run(request, tmp_path_factory):
+    spec = dict(SHAPES[request.param])
+    spec["class_names"] = [f"Class {i}" for i in range(spec["layer_sizes"][-1])]
+    path = tmp_path_factory.mktemp("networks") / "network.json"
+    path.write_text(json.dumps(spec))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(NETWORK_ENV_VAR, str(path))
+        run = dry_run(ForwardPassScene)
+        trace = forward(load_network(path))
+    return request.param, run, trace
+
+
+def test_phases_keep_their_durations(shape_run):
+    _, run, _ = shape_run
+    starts = np.cumsum([0.0, *ForwardPassScene.PHASES.values()])
+    assert list(run.section_starts.values()) == pytest.approx(list(starts[:-1]), abs=1e-9)
+    assert run.end_time == pytest.approx(46.0, abs=1e-9)
+
+
+def test_layout_holds(shape_run):
+    name, run, _ = shape_run
+    x_radius, y_radius = run.frame
+    for snap in run.snapshots:
+        for (a, box_a), (b, box_b) in itertools.combinations(snap.texts, 2):
+            assert not overlaps(box_a, box_b), f"{name}, {snap.phase}: {a} overlaps {b}"
+        for kind, box in snap.boxes:
+            inside = -x_radius <= box[0][0] and box[1][0] <= x_radius and -y_radius <= box[0][1] and box[1][1] <= y_radius
+            assert inside, f"{name}, {snap.phase}: a {kind} leaves the frame at {box.round(2).tolist()}"
+        for text, height in snap.smallest_glyph:
+            if re.search(r"[A-Za-z0-9]", text.split("(", 1)[1]):
+                assert height >= MIN_GLYPH, f"{name}, {snap.phase}: {text} is {height:.3f} units tall"
+
+
+def test_the_outro_shows_every_activation_and_the_classes(shape_run):
+    name, run, trace = shape_run
+    outro = " ".join(text for text, _ in run.snapshots[-1].texts)
+    for activations in trace.activations:
+        for value in activations:
+            assert f"DecimalNumber('{format_value(value)}')" in outro, name
+    for class_name in trace.network.class_names:
+        assert f"Text('{class_name.replace(' ', '')}')" in outro, name

@@ -1,0 +1,375 @@
+"""Every kind of mistake in a parameters file or a PHASES table stops with a message that says where.
+
+A :class:`NetworkFileError` names the file, the field and what is wrong; a
+:class:`TimingError` names the phase. No manim import, so this file runs fast.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from network_model import NetworkFileError, load_network
+from timeline import TimingError, check_phases
+
+DEFAULT_FILE = Path(__file__).resolve().parent.parent / "assets" / "network.json"
+
+# The phases the scene plays, in order; written out here so that this file
+# does not import the scene (and with it manim).
+PHASE_NAMES = [
+    "Intro",
+    "Input layer",
+    "Layer 1 forward",
+    "Layer 2 forward",
+    "Output layer",
+    "Prediction",
+    "Weight matrix",
+    "Outro",
+]
+GOOD_PHASES = {name: 2.0 for name in PHASE_NAMES}
+
+
+def good_data() -> dict:
+    return json.loads(DEFAULT_FILE.read_text(encoding="utf-8"))
+
+
+def write(tmp_path: Path, content: dict | str, name: str = "network.json") -> Path:
+    path = tmp_path / name
+    text = content if isinstance(content, str) else json.dumps(content, indent=2)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def load_error(path: Path) -> NetworkFileError:
+    with pytest.raises(NetworkFileError) as caught:
+        load_network(path)
+    return caught.value
+
+
+def assert_names(error: Exception, *parts: str) -> None:
+    message = str(error)
+    assert "\n" not in message
+    for part in parts:
+        assert part in message, f"{part!r} not in {message!r}"
+
+
+# --------------------------------------------------------------- the file
+
+
+def test_good_file_loads(tmp_path):
+    network = load_network(write(tmp_path, good_data()))
+    assert network.layer_sizes == (3, 4, 4, 2)
+
+
+def test_missing_file(tmp_path):
+    path = tmp_path / "nowhere.json"
+    error = load_error(path)
+    assert_names(error, str(path), "not found")
+
+
+def test_directory_instead_of_file(tmp_path):
+    error = load_error(tmp_path)
+    assert_names(error, str(tmp_path), "directory")
+
+
+@pytest.mark.parametrize("line", [1, 3, 7])
+def test_broken_json_names_the_line(tmp_path, line):
+    lines = json.dumps(good_data(), indent=2).splitlines()
+    assert len(lines) > line + 1
+    lines[line - 1] = lines[line - 1] + " ]]"
+    path = write(tmp_path, "\n".join(lines))
+    error = load_error(path)
+    assert_names(error, str(path), "invalid JSON", f"line {line},")
+
+
+def test_empty_file(tmp_path):
+    path = write(tmp_path, "")
+    assert_names(load_error(path), str(path), "invalid JSON", "line 1,")
+
+
+def test_top_level_not_an_object(tmp_path):
+    path = write(tmp_path, "[3, 4, 4, 2]")
+    assert_names(load_error(path), str(path), "JSON object", "a list of 4")
+
+
+@pytest.mark.parametrize("field", ["layer_sizes", "inputs", "weights", "biases", "class_names"])
+def test_missing_field(tmp_path, field):
+    data = good_data()
+    del data[field]
+    path = write(tmp_path, data)
+    error = load_error(path)
+    assert error.field == field
+    assert_names(error, str(path), f"{field}: missing field")
+
+
+# ------------------------------------------------------------ layer sizes
+
+
+@pytest.mark.parametrize("sizes", [[3, 4, 2], [3, 4, 4, 4, 2]])
+def test_wrong_layer_count(tmp_path, sizes):
+    data = good_data()
+    data["layer_sizes"] = sizes
+    path = write(tmp_path, data)
+    assert_names(load_error(path), str(path), "layer_sizes:", "expected 4 layers", f"got {len(sizes)}")
+
+
+@pytest.mark.parametrize(("index", "size"), [(1, 0), (2, 9), (0, -1)])
+def test_layer_size_out_of_range(tmp_path, index, size):
+    data = good_data()
+    data["layer_sizes"][index] = size
+    path = write(tmp_path, data)
+    error = load_error(path)
+    assert error.field == f"layer_sizes[{index}]"
+    assert_names(error, str(path), f"layer_sizes[{index}]:", f"{size} neurons", "1 to 8")
+
+
+@pytest.mark.parametrize("sizes", [[3, 4, 4, "4"], [3, 4.5, 4, 2], [3, True, 4, 2], "3442"])
+def test_layer_sizes_not_whole_numbers(tmp_path, sizes):
+    data = good_data()
+    data["layer_sizes"] = sizes
+    path = write(tmp_path, data)
+    assert_names(load_error(path), str(path), "layer_sizes:", "whole numbers")
+
+
+def test_one_output_class(tmp_path):
+    data = good_data()
+    data["layer_sizes"][3] = 1
+    path = write(tmp_path, data)
+    assert_names(load_error(path), str(path), "layer_sizes[3]:", "at least 2 classes", "got 1")
+
+
+# ---------------------------------------------------------------- vectors
+
+
+@pytest.mark.parametrize("inputs", [[0.5, 0.8], [0.5, 0.8, 0.3, 0.1]])
+def test_inputs_of_wrong_length(tmp_path, inputs):
+    data = good_data()
+    data["inputs"] = inputs
+    path = write(tmp_path, data)
+    error = load_error(path)
+    assert error.field == "inputs"
+    assert_names(error, str(path), "inputs:", "expected 3 numbers", f"got {len(inputs)}")
+
+
+def test_inputs_not_a_list(tmp_path):
+    data = good_data()
+    data["inputs"] = 0.5
+    path = write(tmp_path, data)
+    assert_names(load_error(path), str(path), "inputs:", "expected a list of 3 numbers", "0.5")
+
+
+def test_bias_of_wrong_length(tmp_path):
+    data = good_data()
+    data["biases"][2] = [0.05, -0.05, 0.1]
+    path = write(tmp_path, data)
+    error = load_error(path)
+    assert error.field == "biases[2]"
+    assert_names(error, str(path), "biases[2]:", "expected 2 numbers", "got 3")
+
+
+def test_wrong_number_of_bias_vectors(tmp_path):
+    data = good_data()
+    data["biases"].pop()
+    path = write(tmp_path, data)
+    assert_names(load_error(path), str(path), "biases:", "expected 3 layers", "got 2")
+
+
+# ----------------------------------------------------------------- matrices
+
+
+def test_weight_matrix_with_a_missing_column(tmp_path):
+    data = good_data()
+    data["weights"][0] = [row[:2] for row in data["weights"][0]]
+    path = write(tmp_path, data)
+    error = load_error(path)
+    assert error.field == "weights[0]"
+    assert_names(error, str(path), "weights[0]:", "(4, 3)", "got (4, 2)")
+
+
+def test_weight_matrix_transposed(tmp_path):
+    data = good_data()
+    data["weights"][2] = [list(column) for column in zip(*data["weights"][2], strict=True)]
+    path = write(tmp_path, data)
+    assert_names(load_error(path), str(path), "weights[2]:", "(2, 4)", "got (4, 2)")
+
+
+def test_weight_matrix_with_a_ragged_row(tmp_path):
+    data = good_data()
+    data["weights"][1][2].append(0.1)
+    path = write(tmp_path, data)
+    assert_names(load_error(path), str(path), "weights[1]:", "(4, 4)", "unequal length")
+
+
+def test_wrong_number_of_weight_matrices(tmp_path):
+    data = good_data()
+    data["weights"].append(data["weights"][-1])
+    path = write(tmp_path, data)
+    assert_names(load_error(path), str(path), "weights:", "expected 3 layers", "got 4")
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [("0.4", "the text '0.4'"), (None, "null"), (True, "true (a boolean)"), ([0.4], "a list of 1")],
+)
+def test_non_number_in_a_matrix_names_the_index(tmp_path, value, kind):
+    data = good_data()
+    data["weights"][0][1][2] = value
+    path = write(tmp_path, data)
+    error = load_error(path)
+    assert error.field == "weights[0][1][2]"
+    assert_names(error, str(path), "weights[0][1][2]:", "expected a number", kind)
+
+
+def test_non_number_in_a_vector_names_the_index(tmp_path):
+    data = good_data()
+    data["biases"][1][3] = "x"
+    path = write(tmp_path, data)
+    assert_names(load_error(path), str(path), "biases[1][3]:", "expected a number", "'x'")
+
+
+# ---------------------------------------------------- NaN, Infinity, 1e999
+
+
+def replace_number(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1
+    return text.replace(old, new)
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity", "1e999", "-1e999"])
+def test_non_finite_weight_in_the_json_text(tmp_path, literal):
+    # weights[1][2][3] is the only 0.3 that follows a -0.7 in the default file.
+    text = json.dumps(good_data())
+    text = replace_number(text, "-0.7, 0.3]", f"-0.7, {literal}]")
+    path = write(tmp_path, text)
+    error = load_error(path)
+    assert error.field == "weights[1][2][3]"
+    assert_names(error, str(path), "weights[1][2][3]:", "finite")
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "1e999"])
+def test_non_finite_input_in_the_json_text(tmp_path, literal):
+    text = replace_number(json.dumps(good_data()), '"inputs": [0.5, 0.8', f'"inputs": [{literal}, 0.8')
+    path = write(tmp_path, text)
+    assert_names(load_error(path), str(path), "inputs[0]:", "finite")
+
+
+def test_nan_as_a_layer_size(tmp_path):
+    text = replace_number(json.dumps(good_data()), '"layer_sizes": [3,', '"layer_sizes": [NaN,')
+    path = write(tmp_path, text)
+    assert_names(load_error(path), str(path), "layer_sizes:", "whole numbers")
+
+
+# ------------------------------------------------------------- class names
+
+
+@pytest.mark.parametrize("names", [["Cat"], ["Cat", "Dog", "Bird"], []])
+def test_wrong_number_of_class_names(tmp_path, names):
+    data = good_data()
+    data["class_names"] = names
+    path = write(tmp_path, data)
+    error = load_error(path)
+    assert error.field == "class_names"
+    assert_names(error, str(path), "class_names:", "expected 2 names", f"got {len(names)}")
+
+
+@pytest.mark.parametrize("name", ["", "   ", None, 3])
+def test_empty_or_non_text_class_name(tmp_path, name):
+    data = good_data()
+    data["class_names"][1] = name
+    path = write(tmp_path, data)
+    error = load_error(path)
+    assert error.field == "class_names[1]"
+    assert_names(error, str(path), "class_names[1]:", "non-empty string")
+
+
+def test_class_names_not_a_list(tmp_path):
+    data = good_data()
+    data["class_names"] = "Class 0, Class 1"
+    path = write(tmp_path, data)
+    assert_names(load_error(path), str(path), "class_names:", "expected a list of 2 names")
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "7", None])
+def test_bad_seed(tmp_path, seed):
+    data = good_data()
+    del data["weights"], data["biases"]
+    data["seed"] = seed
+    path = write(tmp_path, data)
+    assert_names(load_error(path), str(path), "seed:", "whole number")
+
+
+def test_relative_path_is_shown_relative_to_the_working_directory(tmp_path, monkeypatch):
+    data = good_data()
+    del data["inputs"]
+    (tmp_path / "assets").mkdir()
+    write(tmp_path / "assets", data, "mine.json")
+    monkeypatch.chdir(tmp_path)
+    error = load_error(tmp_path / "assets" / "mine.json")
+    assert str(error) == f"{Path('assets', 'mine.json')}: inputs: missing field"
+
+
+# ------------------------------------------------------------------ PHASES
+
+
+def test_good_phases_pass_in_scene_order():
+    shuffled = dict(reversed(list(GOOD_PHASES.items())))
+    shuffled["Outro"] = 3
+    checked = check_phases(shuffled, PHASE_NAMES)
+    assert list(checked) == PHASE_NAMES
+    assert checked["Outro"] == 3.0
+    assert isinstance(checked["Outro"], float)
+
+
+@pytest.mark.parametrize("name", ["Intro", "Layer 2 forward", "Outro"])
+def test_missing_phase(name):
+    phases = dict(GOOD_PHASES)
+    del phases[name]
+    with pytest.raises(TimingError) as caught:
+        check_phases(phases, PHASE_NAMES)
+    assert_names(caught.value, "PHASES", repr(name), "missing")
+
+
+def test_unknown_phase():
+    phases = {**GOOD_PHASES, "Layer 3 forward": 2.0}
+    with pytest.raises(TimingError) as caught:
+        check_phases(phases, PHASE_NAMES)
+    assert_names(caught.value, "PHASES", "'Layer 3 forward'", "unknown phase", "Intro")
+
+
+def test_misspelled_phase_is_unknown_not_missing():
+    phases = dict(GOOD_PHASES)
+    phases["Output Layer"] = phases.pop("Output layer")
+    with pytest.raises(TimingError) as caught:
+        check_phases(phases, PHASE_NAMES)
+    assert_names(caught.value, "'Output Layer'", "unknown")
+
+
+@pytest.mark.parametrize(
+    ("seconds", "problem"),
+    [
+        (0, "more than 0 s"),
+        (0.0, "more than 0 s"),
+        (-2.0, "more than 0 s"),
+        (0.5, "at least 1 s"),
+        ("3", "expected a number of seconds"),
+        (None, "expected a number of seconds"),
+        (math.nan, "expected a number of seconds"),
+        (math.inf, "expected a number of seconds"),
+        (True, "expected a number of seconds"),
+        (False, "expected a number of seconds"),
+    ],
+)
+def test_bad_duration_names_the_phase(seconds, problem):
+    phases = {**GOOD_PHASES, "Prediction": seconds}
+    with pytest.raises(TimingError) as caught:
+        check_phases(phases, PHASE_NAMES)
+    assert_names(caught.value, "PHASES['Prediction']", problem, repr(seconds))
+
+
+def test_phases_not_a_mapping():
+    with pytest.raises(TimingError) as caught:
+        check_phases(list(GOOD_PHASES.items()), PHASE_NAMES)
+    assert_names(caught.value, "PHASES", "mapping", "list")
