@@ -47,6 +47,8 @@ MAX_SPACING = 1.05
 RADIUS_PER_SPACING = 0.4
 VALUE_FIT = 1.7
 WEIGHT_LABEL_FONT_SIZE = 26
+WEIGHT_LABEL_POSITION = 0.36
+"""How far along its edge, from the source neuron, a weight label sits."""
 """A value label inside a neuron is at most this many radii wide."""
 
 
@@ -204,7 +206,7 @@ class NetworkDiagram(VGroup):
         line = self.edge(connection, target, source)
         color = weight_color(weight)
         label = MathTex(format_value(weight), font_size=font_size, color=color)
-        label.move_to(line.point_from_proportion(0.3))
+        label.move_to(line.point_from_proportion(WEIGHT_LABEL_POSITION))
         tag = RoundedRectangle(
             width=label.width + 0.16, height=label.height + 0.12, corner_radius=0.06, stroke_width=1.5
         )

@@ -264,7 +264,7 @@ class MatrixPanel(VGroup):
         previous = "x" if layer.index == 1 else f"a^{{({layer.index - 1})}}"
         # Plain names; the rule beside the panel gives the layer's superscripts.
         self.symbols = VGroup(
-            *(MathTex(name, font_size=48, color=TEXT_COLOR) for name in ("W", previous, "b", "z"))
+            *(MathTex(name, font_size=40, color=TEXT_COLOR) for name in ("W", previous, "b", "z"))
         )
         plus = MathTex("+", font_size=48)
         equals = MathTex("=", font_size=48)
@@ -278,8 +278,10 @@ class MatrixPanel(VGroup):
             self.body.scale(entry_height / self.weights.get_entries()[0].height)
             fit_within(self.body, max_width, max_height)
             self.symbols = VGroup()
+        # One baseline for all the names (none has a descender), above the tallest matrix.
+        baseline = self.weights.get_top()[1] + 0.1
         for symbol, matrix in zip(self.symbols, (self.weights, self.inputs, self.bias, self.z)):
-            symbol.next_to(matrix, UP, buff=0.08)
+            symbol.set_x(matrix.get_x()).align_to([0, baseline, 0], DOWN)
         self.add(self.body, self.symbols)
 
     def row(self, index: int) -> VGroup:

@@ -1,0 +1,79 @@
+"""Frame comparisons of the drawn shapes: edges, glow and bars, with no text in the frame.
+
+Text is left out on purpose: glyphs rasterise differently across font and LaTeX
+installs, so a pixel test of text fails for reasons that are not bugs.
+Write the control frames anew with ``pytest tests/test_frames.py --set_test``.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from manim import Scene, TexTemplate
+from manim.animation.animation import prepare_animation
+from manim.utils.testing.frames_comparison import frames_comparison as manim_frames_comparison
+
+from network_diagram import NetworkDiagram
+from network_model import forward, load_network
+from panels import ProbabilityPanel
+from style import glow_levels
+
+__module_test__ = "diagram"
+
+# The test configuration replaces manim.cfg, so the project's LaTeX template is passed again.
+frames_comparison = partial(manim_frames_comparison, tex_template=TexTemplate.from_file("assets/tex_template.tex"))
+
+
+def default_diagram() -> tuple[NetworkDiagram, object]:
+    trace = forward(load_network())
+    diagram = NetworkDiagram(trace.network.layer_sizes, trace.network.weights, width=8, height=4)
+    diagram.remove(diagram.titles)
+    return diagram, trace
+
+
+@frames_comparison
+def test_edges_styled_by_weight(scene: Scene):
+    diagram, _ = default_diagram()
+    scene.add(diagram)
+
+
+def run_to_end(scene: Scene, animations) -> None:
+    """Leave the scene as the animations would, without playing them.
+
+    A played animation would leave manim's test renderer holding a frame of only
+    its moving parts; with no play, the last frame is drawn whole.
+    """
+    for animation in map(prepare_animation, animations):
+        animation._setup_scene(scene)
+        animation.begin()
+        animation.finish()
+        animation.clean_up_from_scene(scene)
+
+
+@frames_comparison
+def test_neurons_glow_by_activation(scene: Scene):
+    diagram, trace = default_diagram()
+    scene.add(diagram)
+    scale = max(float(a.max()) for a in trace.activations[:-1])
+    for layer, values in enumerate(trace.activations):
+        run_to_end(scene, diagram.activate(layer, values, glow_levels(values, scale)))
+    # Only the shapes: the numbers inside the neurons are text.
+    scene.remove(*diagram.values)
+    diagram.remove(diagram.values)
+
+
+@frames_comparison
+def test_probability_bars(scene: Scene):
+    panel = ProbabilityPanel(["a", "b", "c"], [0.7, 0.2, 0.1], [1.0, 0.0, -1.0], left=-3, width=6)
+    panel.remove(panel.names, panel.numbers)
+    scene.add(panel)
+
+
+def test_frame_comparisons_really_run_on_this_cairo():
+    # manim skips them silently below MIN_CAIRO_VERSION; tests/conftest.py lowers it for Debian's 1.16.
+    import importlib
+
+    import cairo
+
+    module = importlib.import_module("manim.utils.testing.frames_comparison")
+    assert cairo.cairo_version() >= module.MIN_CAIRO_VERSION
