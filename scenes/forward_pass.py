@@ -23,8 +23,6 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
-    UR,
-    AnimationGroup,
     Circumscribe,
     FadeIn,
     FadeOut,
@@ -42,7 +40,7 @@ from manim import (
 )
 
 from network_diagram import NetworkDiagram
-from network_model import NetworkFileError, forward, format_value, load_network
+from network_model import NetworkFileError, format_value, forward, load_network
 from panels import (
     MatrixPanel,
     ProbabilityPanel,
@@ -97,7 +95,9 @@ def check_latex() -> None:
     missing = [tool for tool in LATEX_TOOLS if shutil.which(tool) is None]
     if missing:
         verb = "is" if len(missing) == 1 else "are"
-        raise SetupError(f"LaTeX is needed for the equations, but {' and '.join(missing)} {verb} not installed; {LATEX_INSTALL_HINT}")
+        raise SetupError(
+            f"LaTeX is needed for the equations, but {' and '.join(missing)} {verb} not installed; {LATEX_INSTALL_HINT}"
+        )
 
 
 class ForwardPassScene(Scene):
@@ -221,9 +221,7 @@ class ForwardPassScene(Scene):
         for row in rows:
             row[1].align_to(rows[0][1], LEFT)
         fit_within(rows, PANEL_SPLIT_X - PANEL_LEFT_X - 0.5, PANEL_TOP_Y - PANEL_BOTTOM_Y - 0.4)
-        return rows.move_to(
-            [(PANEL_LEFT_X + PANEL_SPLIT_X) / 2, (PANEL_TOP_Y + PANEL_BOTTOM_Y) / 2, 0]
-        )
+        return rows.move_to([(PANEL_LEFT_X + PANEL_SPLIT_X) / 2, (PANEL_TOP_Y + PANEL_BOTTOM_Y) / 2, 0])
 
     def _in_work_area(self, mobject):
         """Place ``mobject`` in the right-hand part of the panel, left-aligned and centred vertically."""
@@ -319,16 +317,21 @@ class ForwardPassScene(Scene):
             self._forward_hidden_layer(2)
 
     def _focus_neuron(self, layer: int) -> int:
-        """The neuron whose sum is written out: layer 1 shows its strongest neuron;
-        later layers show one that ReLU clips to 0, if any, so both cases are seen."""
+        """Pick the neuron whose sum is written out.
+
+        Layer 1 shows its strongest neuron; later layers show one that ReLU clips
+        to 0, if there is one, so the viewer sees both cases.
+        """
         z = self.trace.layers[layer - 1].z
         if layer > 1 and np.min(z) < 0:
             return int(np.argmin(np.where(z < 0, -z, np.inf)))
         return int(np.argmax(z))
 
     def _labelled_sources(self, trace, focus: int) -> list[int]:
-        """The edges into the focus neuron that carry a weight label: all of them when
-        there are few, else the strongest, so the labels never crowd each other."""
+        """Pick the edges into the focus neuron that carry a weight label.
+
+        All of them when there are few, else the strongest, so the labels never crowd.
+        """
         weights = np.abs(trace.weights[focus])
         strongest = np.argsort(-weights, kind="stable")[: self.MAX_WEIGHT_LABELS]
         return sorted(int(source) for source in strongest)
@@ -340,7 +343,9 @@ class ForwardPassScene(Scene):
         sum_lines = weighted_sum_lines(trace, focus, self.work_width)
         activation = relu_line(trace, focus)
         work = self._in_work_area(VGroup(sum_lines, activation).arrange(DOWN, aligned_edge=LEFT, buff=0.22))
-        labels = VGroup(*(diagram.weight_label(layer - 1, focus, source) for source in self._labelled_sources(trace, focus)))
+        labels = VGroup(
+            *(diagram.weight_label(layer - 1, focus, source) for source in self._labelled_sources(trace, focus))
+        )
         previous = self.input_vector if layer == 1 else self.work
 
         self.say(f"Hidden layer {layer}: every neuron adds up its weighted inputs and a bias, z = Wx + b.")
@@ -406,7 +411,9 @@ class ForwardPassScene(Scene):
         verdict = self._in_work_area(
             VGroup(
                 MathTex(r"\hat{y} = \arg\max_i\, p_i = " + str(winner), font_size=40, color=TEXT_COLOR),
-                Text(f"prediction: {name}, with probability {probability}", font=FONT, font_size=28, color=WINNER_COLOR),
+                Text(
+                    f"prediction: {name}, with probability {probability}", font=FONT, font_size=28, color=WINNER_COLOR
+                ),
             ).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         )
         with self.phase("Prediction"):
@@ -430,11 +437,11 @@ class ForwardPassScene(Scene):
         self.dimmed_connections = [index for index in range(len(diagram.edges)) if index != layer - 1]
         rows = len(trace.z)
         marker = matrix.row_marker(0, ACCENT_COLOR)
-        neuron_marker = diagram.layers[layer][0].copy().set_fill(opacity=0).set_stroke(ACCENT_COLOR, width=6).scale(1.15)
+        neuron_marker = (
+            diagram.layers[layer][0].copy().set_fill(opacity=0).set_stroke(ACCENT_COLOR, width=6).scale(1.15)
+        )
         with self.phase("Weight matrix"):
-            self.say(
-                f"The same layer {layer} as one matrix product: each row of W holds the weights into one neuron."
-            )
+            self.say(f"The same layer {layer} as one matrix product: each row of W holds the weights into one neuron.")
             self.beat(
                 FadeOut(self.work),
                 Transform(self.rule, rule),
@@ -474,8 +481,11 @@ class ForwardPassScene(Scene):
                 FadeOut(self.rule),
                 FadeOut(self.panel_divider),
                 *(anim for c in self.dimmed_connections for anim in self.diagram.restore_edges(c + 1)),
-                *(labels.animate.set_opacity(1.0) for c, labels in self.weight_labels.items() if c != self.MATRIX_LAYER),
+                *(
+                    labels.animate.set_opacity(1.0)
+                    for c, labels in self.weight_labels.items()
+                    if c != self.MATRIX_LAYER
+                ),
                 FadeIn(summary),
                 share=0.3,
             )
-

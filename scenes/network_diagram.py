@@ -7,8 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 from manim import (
     DOWN,
-    Animation,
     UP,
+    Animation,
     AnimationGroup,
     Circle,
     Create,
@@ -20,8 +20,8 @@ from manim import (
     MathTex,
     RoundedRectangle,
     ShowPassingFlash,
-    Transform,
     Text,
+    Transform,
     VGroup,
 )
 

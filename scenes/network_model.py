@@ -248,8 +248,7 @@ def parse_network(data: object, source: str = "<memory>") -> Network:
             for index, matrix in enumerate(weights)
         )
         biases = tuple(
-            _vector(vector, f"biases[{index}]", sizes[index + 1], fail)
-            for index, vector in enumerate(biases)
+            _vector(vector, f"biases[{index}]", sizes[index + 1], fail) for index, vector in enumerate(biases)
         )
 
     names = data["class_names"]
@@ -270,9 +269,7 @@ def _random_parameters(seed, sizes, fail):
     if not _is_int(seed) or seed < 0:
         raise fail("seed", "expected a whole number of at least 0")
     rng = np.random.default_rng(int(seed))
-    weights = tuple(
-        np.round(rng.uniform(-1.0, 1.0, size=(n_out, n_in)), 2) for n_in, n_out in zip(sizes, sizes[1:])
-    )
+    weights = tuple(np.round(rng.uniform(-1.0, 1.0, size=(n_out, n_in)), 2) for n_in, n_out in zip(sizes, sizes[1:]))
     biases = tuple(np.round(rng.uniform(-0.5, 0.5, size=n_out), 2) for n_out in sizes[1:])
     return weights, biases
 

@@ -12,7 +12,6 @@ from manim import (
     DOWN,
     LEFT,
     RIGHT,
-    UP,
     DecimalMatrix,
     MathTex,
     Rectangle,
@@ -147,10 +146,8 @@ def softmax_lines(layer: LayerTrace, winner: int, max_width: float) -> VGroup:
         color=TEXT_COLOR,
     )
     numerator = f"e^{{{format_value(z[winner])}}}"
-    if len(z) <= 3:
-        denominator = " + ".join(f"e^{{{format_value(value)}}}" for value in z)
-    else:
-        denominator = r"\sum_j e^{z_j}"
+    # Three terms fit on one line; beyond that the sum is written as a sum.
+    denominator = " + ".join(f"e^{{{format_value(v)}}}" for v in z) if len(z) <= 3 else r"\sum_j e^{z_j}"
     probability = MathTex(
         f"p_{{{winner}}} = \\frac{{{numerator}}}{{{denominator}}} = {format_value(layer.a[winner])}",
         font_size=MATH_FONT_SIZE,
@@ -252,9 +249,7 @@ class MatrixPanel(VGroup):
             return np.array([[float(format_value(v))] for v in values])
 
         config = {"element_to_mobject_config": {"num_decimal_places": 2}, "v_buff": 0.6, "h_buff": 1.5}
-        self.weights = DecimalMatrix(
-            [[float(format_value(w)) for w in row] for row in layer.weights], **config
-        )
+        self.weights = DecimalMatrix([[float(format_value(w)) for w in row] for row in layer.weights], **config)
         columns = layer.weights.shape[1]
         for index, entry in enumerate(self.weights.get_entries()):
             entry.set_color(weight_color(layer.weights[index // columns, index % columns]))
@@ -263,9 +258,7 @@ class MatrixPanel(VGroup):
         self.z = DecimalMatrix(column(layer.z), **config)
         previous = "x" if layer.index == 1 else f"a^{{({layer.index - 1})}}"
         # Plain names; the rule beside the panel gives the layer's superscripts.
-        self.symbols = VGroup(
-            *(MathTex(name, font_size=40, color=TEXT_COLOR) for name in ("W", previous, "b", "z"))
-        )
+        self.symbols = VGroup(*(MathTex(name, font_size=40, color=TEXT_COLOR) for name in ("W", previous, "b", "z")))
         plus = MathTex("+", font_size=48)
         equals = MathTex("=", font_size=48)
         self.body = VGroup(self.weights, self.inputs, plus, self.bias, equals, self.z).arrange(RIGHT, buff=0.25)

@@ -119,8 +119,6 @@ class PhaseClock:
             raise ValueError(f"a beat's share of its phase is between 0 and 1, got {share}")
         frames = max(1, round(share * self.frames))
         if frames > self.remaining:
-            raise ValueError(
-                f"the phase's beats take more than its {self.frames} frames; lower their shares"
-            )
+            raise ValueError(f"the phase's beats take more than its {self.frames} frames; lower their shares")
         self.used += frames
         return frames

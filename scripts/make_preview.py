@@ -189,9 +189,7 @@ def write_preview(video: Path, path: Path, *, width: int, fps: float, hold: floa
     if path.suffix == ".gif":
         write_gif(images, durations, path)
     elif path.suffix == ".webp":
-        images[0].save(
-            path, save_all=True, append_images=images[1:], duration=durations, loop=0, quality=80, method=4
-        )
+        images[0].save(path, save_all=True, append_images=images[1:], duration=durations, loop=0, quality=80, method=4)
     else:
         raise PreviewError(f"unknown preview format {path.suffix!r}")
 
@@ -208,7 +206,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", choices=("gif", "webp"), default="gif", help="the preview's format (default: gif)")
     parser.add_argument("--width", type=int, default=640, help="the preview's width in pixels (default: 640)")
     parser.add_argument("--fps", type=float, default=10.0, help="the preview's frame rate (default: 10)")
-    parser.add_argument("--hold", type=float, default=2.5, help="seconds the final frame stays before the loop (default: 2.5)")
+    parser.add_argument(
+        "--hold", type=float, default=2.5, help="seconds the final frame stays before the loop (default: 2.5)"
+    )
     parser.add_argument("--no-poster", action="store_true", help="leave assets/poster.png alone")
     parser.add_argument("--no-preview", action="store_true", help="leave the animated preview alone")
     args = parser.parse_args(argv)
@@ -238,7 +238,9 @@ def main(argv: list[str] | None = None) -> int:
             preview = ASSETS / f"preview.{args.format}"
             write_preview(video, preview, width=args.width, fps=args.fps, hold=args.hold)
             with Image.open(preview) as image:
-                print(f"{preview.relative_to(ROOT)}: {image.width}x{image.height}, {image.n_frames} frames, {size_text(preview)}")
+                print(
+                    f"{preview.relative_to(ROOT)}: {image.width}x{image.height}, {image.n_frames} frames, {size_text(preview)}"
+                )
             if preview.stat().st_size > MAX_PREVIEW_BYTES:
                 raise PreviewError(f"{preview.name} is over 5 MB; lower --width or --fps")
     except PreviewError as error:

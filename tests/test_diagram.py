@@ -58,7 +58,8 @@ def test_edge_width_and_opacity_grow_with_the_weight(diagram, network):
     strongest = np.argmax(np.abs(weights))
     weakest = np.argmin(np.abs(weights))
     assert widths[strongest] > 2 * widths[weakest]
-    assert widths.min() >= EDGE_MIN_WIDTH and opacities.min() >= EDGE_MIN_OPACITY
+    assert widths.min() >= EDGE_MIN_WIDTH
+    assert opacities.min() >= EDGE_MIN_OPACITY
 
 
 def test_edge_colour_shows_the_sign(diagram, network):
@@ -76,7 +77,8 @@ def test_all_zero_weights_and_activations_style_without_dividing_by_zero():
         levels = glow_levels(np.zeros(4), 0.0)
     assert np.all(levels == 0)
     style = edge_style(0.0, 0.0)
-    assert style.width == EDGE_MIN_WIDTH and style.opacity == EDGE_MIN_OPACITY
+    assert style.width == EDGE_MIN_WIDTH
+    assert style.opacity == EDGE_MIN_OPACITY
     assert all(line.get_stroke_width() == EDGE_MIN_WIDTH for group in diagram.edges for line in group)
 
 

@@ -49,7 +49,18 @@ RENDER_TIMEOUT = 1200
 
 # Keys of every entry of the sections index: Section.get_dict() in manim/scene/section.py,
 # with the metadata from manim.utils.commands.get_video_metadata.
-SECTION_KEYS = {"name", "type", "video", "width", "height", "nb_frames", "duration", "avg_frame_rate", "codec_name", "pix_fmt"}
+SECTION_KEYS = {
+    "name",
+    "type",
+    "video",
+    "width",
+    "height",
+    "nb_frames",
+    "duration",
+    "avg_frame_rate",
+    "codec_name",
+    "pix_fmt",
+}
 
 
 @dataclass(frozen=True)
@@ -185,7 +196,7 @@ def test_one_section_per_phase_in_order(render: Render, sections: list[dict]) ->
     assert "autocreated" not in names
     assert names == list(PHASES)
     for number, section in enumerate(sections):
-        assert SECTION_KEYS <= section.keys(), f"section {number} lacks {sorted(SECTION_KEYS - section.keys())}"
+        assert section.keys() >= SECTION_KEYS, f"section {number} lacks {sorted(SECTION_KEYS - section.keys())}"
         assert section["video"] == f"{SCENE_NAME}_{number:04}_{section['name']}.mp4"
     clips = sorted(path.name for path in render.sections_dir.glob("*.mp4"))
     assert clips == sorted(section["video"] for section in sections), "clips on disk that the index does not list"
@@ -235,9 +246,7 @@ def test_subtitles_cover_the_video_without_gaps(cues: list[srt.Subtitle]) -> Non
 @pytest.mark.parametrize("phase", list(PHASES))
 def test_every_phase_has_a_cue(cues: list[srt.Subtitle], phase: str) -> None:
     start, end = phase_seconds(phase)
-    starting = [
-        cue for cue in cues if start - 0.001 <= cue.start.total_seconds() < end - 0.001
-    ]
+    starting = [cue for cue in cues if start - 0.001 <= cue.start.total_seconds() < end - 0.001]
     assert starting, f"no cue starts inside {phase} ({start:g} s to {end:g} s)"
 
 

@@ -8,10 +8,10 @@ import re
 
 import numpy as np
 import pytest
-from dry_run import dry_run, overlaps
 
+from dry_run import dry_run, overlaps
 from forward_pass import ForwardPassScene
-from network_model import NETWORK_ENV_VAR, forward, format_value, load_network
+from network_model import NETWORK_ENV_VAR, format_value, forward, load_network
 
 
 def zero_hidden_layers():
@@ -63,7 +63,9 @@ def test_layout_holds(shape_run):
         for (a, box_a), (b, box_b) in itertools.combinations(snap.texts, 2):
             assert not overlaps(box_a, box_b), f"{name}, {snap.phase}: {a} overlaps {b}"
         for kind, box in snap.boxes:
-            inside = -x_radius <= box[0][0] and box[1][0] <= x_radius and -y_radius <= box[0][1] and box[1][1] <= y_radius
+            inside = (
+                -x_radius <= box[0][0] and box[1][0] <= x_radius and -y_radius <= box[0][1] and box[1][1] <= y_radius
+            )
             assert inside, f"{name}, {snap.phase}: a {kind} leaves the frame at {box.round(2).tolist()}"
         for text, height in snap.smallest_glyph:
             if re.search(r"[A-Za-z0-9]", text.split("(", 1)[1]):

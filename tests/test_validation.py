@@ -29,7 +29,7 @@ PHASE_NAMES = [
     "Weight matrix",
     "Outro",
 ]
-GOOD_PHASES = {name: 2.0 for name in PHASE_NAMES}
+GOOD_PHASES = dict.fromkeys(PHASE_NAMES, 2.0)
 
 
 def good_data() -> dict:
