@@ -169,7 +169,7 @@ class ForwardPassScene(Scene):
             self.architecture.next_to(self.title, DOWN, buff=0.14)
 
         top = self.architecture.get_bottom()[1] - LAYER_TITLE_ROOM
-        bottom = PANEL_TOP_Y - 0.3  # room for the bottom neurons' glow
+        bottom = PANEL_TOP_Y + 0.15  # room for the bottom neurons' glow above the panel
         self.diagram = NetworkDiagram(network.layer_sizes, network.weights, width=DIAGRAM_WIDTH, height=top - bottom)
         self.diagram.shift(
             (DIAGRAM_LEFT_X - self.diagram.layers[0][0].get_x()) * RIGHT
