@@ -31,7 +31,6 @@ from manim import (
     Line,
     MathTex,
     RoundedRectangle,
-    Scene,
     SurroundingRectangle,
     Text,
     Transform,
@@ -50,6 +49,7 @@ from panels import (
     weighted_sum_lines,
     weighted_sum_text,
 )
+from redraw import OverlapAwareScene
 from style import (
     ACCENT_COLOR,
     BACKGROUND_COLOR,
@@ -100,7 +100,7 @@ def check_latex() -> None:
         )
 
 
-class ForwardPassScene(Scene):
+class ForwardPassScene(OverlapAwareScene):
     """A forward pass through a [3, 4, 4, 2] network: inputs, two ReLU layers, softmax.
 
     Subclass it and override ``PHASES`` to change the pacing; every beat inside a

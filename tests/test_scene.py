@@ -129,3 +129,14 @@ def test_every_phase_shows_its_numbers(default_run):
     for activations in trace.activations:
         for value in activations:
             assert f"DecimalNumber('{format_value(value)}')" in outro
+
+
+class ShortestScene(ForwardPassScene):
+    PHASES = dict.fromkeys(ForwardPassScene.PHASES, 1.0)
+
+
+@pytest.mark.parametrize("fps", [15, 60])
+def test_the_shortest_phases_still_fit_every_beat(fps):
+    run = dry_run(ShortestScene, frame_rate=fps)
+    assert list(run.section_starts.values()) == pytest.approx([float(i) for i in range(8)], abs=1e-9)
+    assert run.end_time == pytest.approx(8.0, abs=1e-9)
