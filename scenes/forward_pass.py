@@ -49,7 +49,7 @@ from panels import (
     weighted_sum_lines,
     weighted_sum_text,
 )
-from redraw import OverlapAwareScene
+from rendering import FastScene
 from style import (
     ACCENT_COLOR,
     BACKGROUND_COLOR,
@@ -100,7 +100,7 @@ def check_latex() -> None:
         )
 
 
-class ForwardPassScene(OverlapAwareScene):
+class ForwardPassScene(FastScene):
     """A forward pass through a [3, 4, 4, 2] network: inputs, two ReLU layers, softmax.
 
     Subclass it and override ``PHASES`` to change the pacing; every beat inside a
@@ -264,6 +264,11 @@ class ForwardPassScene(OverlapAwareScene):
         """Play ``animations`` over ``share`` of the current phase."""
         frames = self.clock.take(share)
         self.play(*animations, run_time=exact_run_time(frames, self.fps, "play"), **kwargs)
+        # `.animate` leaves a copy of its end state on the mobject; dropping it keeps
+        # the cache's hash of every later play small.
+        for mobject in self.get_mobject_family_members():
+            if getattr(mobject, "target", None) is not None:
+                mobject.target = None
 
     def say(self, text: str) -> None:
         """Start a subtitle cue; it lasts until the next cue or the end of the phase."""
@@ -288,7 +293,7 @@ class ForwardPassScene(OverlapAwareScene):
                 "ReLU in the hidden layers, softmax at the output."
             )
             self.beat(Write(self.title), FadeIn(self.architecture, shift=0.2 * DOWN), share=0.3)
-            self.beat(self.diagram.create(), share=0.5)
+            self.beat(self.diagram.create(), share=0.45)
 
     def show_inputs(self) -> None:
         inputs = self.network.inputs
@@ -350,10 +355,10 @@ class ForwardPassScene(OverlapAwareScene):
 
         self.say(f"Hidden layer {layer}: every neuron adds up its weighted inputs and a bias, z = Wx + b.")
         if layer == 1:
-            self.beat(FadeOut(previous), FadeIn(self.panel_divider), FadeIn(self.rule), share=0.08)
+            self.beat(FadeOut(previous), FadeIn(self.panel_divider), FadeIn(self.rule), share=0.06)
         else:
-            self.beat(FadeOut(previous), Circumscribe(self.rule, color=ACCENT_COLOR, buff=0.08), share=0.08)
-        self.beat(*diagram.flow_into(layer), share=0.15)
+            self.beat(FadeOut(previous), Circumscribe(self.rule, color=ACCENT_COLOR, buff=0.08), share=0.06)
+        self.beat(*diagram.flow_into(layer), share=0.12)
 
         z = trace.z[focus]
         verdict = "ReLU keeps it" if z > 0 else "ReLU clips it to 0"
@@ -362,14 +367,14 @@ class ForwardPassScene(OverlapAwareScene):
             f"{verdict}: a = {format_value(trace.a[focus])}."
         )
         self.weight_labels[layer] = labels
-        self.beat(*diagram.spotlight(layer, focus), FadeIn(labels), share=0.1)
-        self.beat(LaggedStart(*(FadeIn(part) for line in sum_lines for part in line), lag_ratio=0.12), share=0.18)
-        self.beat(Write(activation), share=0.1)
+        self.beat(*diagram.spotlight(layer, focus), FadeIn(labels), share=0.08)
+        self.beat(LaggedStart(*(FadeIn(part) for line in sum_lines for part in line), lag_ratio=0.12), share=0.14)
+        self.beat(Write(activation), share=0.08)
 
         values = ", ".join(format_value(a) for a in trace.a)
         self.say(f"All of hidden layer {layer}: a = ({values}).")
-        self.beat(*diagram.activate(layer, trace.a, glow_levels(trace.a, self.glow_scale)), share=0.12)
-        self.beat(*diagram.restore_edges(layer), share=0.07)
+        self.beat(*diagram.activate(layer, trace.a, glow_levels(trace.a, self.glow_scale)), share=0.1)
+        self.beat(*diagram.restore_edges(layer), share=0.05)
         self.work = work
 
     def compute_output_layer(self) -> None:
@@ -381,20 +386,20 @@ class ForwardPassScene(OverlapAwareScene):
         panel = self.probability_panel
         with self.phase("Output layer"):
             self.say("The output layer computes one logit per class, z = Wx + b.")
-            self.beat(FadeOut(self.work), Transform(self.rule, rule), share=0.1)
-            self.beat(*diagram.flow_into(output), share=0.15)
-            self.beat(*diagram.activate(output, trace.z, np.zeros_like(trace.z)), share=0.1)
+            self.beat(FadeOut(self.work), Transform(self.rule, rule), share=0.08)
+            self.beat(*diagram.flow_into(output), share=0.12)
+            self.beat(*diagram.activate(output, trace.z, np.zeros_like(trace.z)), share=0.08)
             probabilities = ", ".join(format_value(p) for p in trace.a)
             self.say(f"Softmax turns the logits into probabilities: p = ({probabilities}).")
-            self.beat(FadeIn(softmax[0]), share=0.1)
-            self.beat(Write(softmax[1]), share=0.15)
+            self.beat(FadeIn(softmax[0]), share=0.08)
+            self.beat(Write(softmax[1]), share=0.12)
             self.beat(
                 *diagram.activate(output, trace.a, trace.a),
                 FadeIn(panel.names),
                 FadeIn(panel.tracks),
                 *(GrowFromEdge(bar, LEFT) for bar in panel.bars),
                 FadeIn(panel.numbers),
-                share=0.2,
+                share=0.15,
             )
         self.work = softmax
 
@@ -448,14 +453,14 @@ class ForwardPassScene(OverlapAwareScene):
                 *diagram.dim_edges(self.dimmed_connections),
                 *(labels.animate.set_opacity(0.15) for c, labels in self.weight_labels.items() if c != layer),
                 FadeIn(matrix),
-                share=0.2,
+                share=0.15,
             )
-            self.beat(FadeIn(marker), FadeIn(neuron_marker), share=0.08)
+            self.beat(FadeIn(marker), FadeIn(neuron_marker), share=0.06)
             for row in range(1, rows):
                 self.beat(
                     marker.animate.become(matrix.row_marker(row, ACCENT_COLOR)),
                     neuron_marker.animate.move_to(diagram.layers[layer][row]),
-                    share=0.4 / max(rows - 1, 1),
+                    share=0.36 / max(rows - 1, 1),
                 )
         self.work = VGroup(matrix, marker, neuron_marker)
 
