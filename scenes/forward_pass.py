@@ -11,10 +11,14 @@ The network comes from ``assets/network.json``, or from the file named by
 
 from __future__ import annotations
 
+import ast
+import hashlib
+import inspect
 import shutil
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from pathlib import Path
 
 import numpy as np
 from manim import (
@@ -36,7 +40,9 @@ from manim import (
     Transform,
     VGroup,
     Write,
+    config,
 )
+from manim import __version__ as manim_version
 
 from network_diagram import NetworkDiagram
 from network_model import NetworkFileError, format_value, forward, load_network
@@ -138,6 +144,7 @@ class ForwardPassScene(FastScene):
             sys.stderr.flush()
             raise SystemExit(2) from None
         self.trace = forward(self.network)
+        self._inputs_digest = self._digest_inputs()
         self.fps = self.camera.frame_rate
         self.spans = phase_frame_spans(self.phases, self.fps)
         self.clock = PhaseClock(0)
@@ -145,6 +152,41 @@ class ForwardPassScene(FastScene):
         self.weight_labels: dict[int, VGroup] = {}
         self.camera.background_color = BACKGROUND_COLOR
         self._build_frame()
+
+    def _digest_inputs(self) -> str:
+        """A digest of everything the frames follow from: the code, the network, the format.
+
+        The ``PHASES`` tables are left out of the code: timings reach each play's key
+        through its phase's frame budget, so that a timing edit keeps the other phases.
+        """
+        digest = hashlib.sha256()
+        files = set(Path(__file__).resolve().parent.glob("*.py"))
+        # A subclass elsewhere (new timings, say) brings its own source file.
+        for cls in type(self).__mro__:
+            if cls.__module__.split(".")[0] not in ("manim", "builtins"):
+                with suppress(TypeError, OSError):
+                    files.add(Path(inspect.getfile(cls)).resolve())
+        for path in sorted(files):
+            digest.update(_without_phase_tables(path.read_text(encoding="utf-8")).encode())
+        network = self.network
+        digest.update(
+            repr(
+                (
+                    network.layer_sizes,
+                    network.inputs.tolist(),
+                    [matrix.tolist() for matrix in network.weights],
+                    [vector.tolist() for vector in network.biases],
+                    network.class_names,
+                    config.pixel_width,
+                    config.pixel_height,
+                    config.frame_rate,
+                    str(config.background_color),
+                    config.tex_template.body,
+                    manim_version,
+                )
+            ).encode()
+        )
+        return digest.hexdigest()[:20]
 
     def _build_frame(self) -> None:
         network, trace = self.network, self.trace
@@ -254,8 +296,10 @@ class ForwardPassScene(FastScene):
         self.next_section(name)
         start, end = self.spans[name]
         self.clock = PhaseClock(end - start)
+        self._phase_name, self._beats = name, 0
         yield
         if self.clock.remaining:
+            self._name_next_play(self.clock.remaining)
             self.wait(exact_run_time(self.clock.remaining, self.fps, "wait"))
             self.clock.used = self.clock.frames
         self._end_caption()
@@ -263,12 +307,22 @@ class ForwardPassScene(FastScene):
     def beat(self, *animations, share: float, **kwargs) -> None:
         """Play ``animations`` over ``share`` of the current phase."""
         frames = self.clock.take(share)
+        self._name_next_play(frames)
         self.play(*animations, run_time=exact_run_time(frames, self.fps, "play"), **kwargs)
-        # `.animate` leaves a copy of its end state on the mobject; dropping it keeps
-        # the cache's hash of every later play small.
-        for mobject in self.get_mobject_family_members():
-            if getattr(mobject, "target", None) is not None:
-                mobject.target = None
+
+    def _name_next_play(self, frames: int) -> None:
+        """Give the next play its cache key: what its frames follow from.
+
+        Every phase starts from the same picture whatever the timings before it, and
+        its beats depend only on its own frame budget. So the inputs' digest, the
+        phase, the budget and the beat's place in it say exactly what a beat draws,
+        and a timing edit re-renders only the phase it touched, without manim
+        hashing the whole scene for every play.
+        """
+        start, end = self.spans[self._phase_name]
+        phase = list(self.spans).index(self._phase_name)
+        self.play_cache_key = f"fp{self._inputs_digest}_{phase}_{end - start}_{self._beats}_{frames}"
+        self._beats += 1
 
     def say(self, text: str) -> None:
         """Start a subtitle cue; it lasts until the next cue or the end of the phase."""
@@ -494,3 +548,18 @@ class ForwardPassScene(FastScene):
                 FadeIn(summary),
                 share=0.3,
             )
+
+
+def _without_phase_tables(source: str) -> str:
+    """``source`` with every class-level ``PHASES = ...`` assignment cut out."""
+    lines = source.splitlines(keepends=True)
+    cuts = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ClassDef):
+            for statement in node.body:
+                targets = getattr(statement, "targets", None) or [getattr(statement, "target", None)]
+                if any(isinstance(target, ast.Name) and target.id == "PHASES" for target in targets):
+                    cuts.append((statement.lineno, statement.end_lineno))
+    for first, last in sorted(cuts, reverse=True):
+        del lines[first - 1 : last]
+    return "".join(lines)

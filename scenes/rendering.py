@@ -8,6 +8,11 @@ the animated mobjects, and whatever is drawn above one of them and overlaps the
 area it covers during the animation. Everything else stays in the still image, so
 the frames come out the same, only faster.
 
+With caching on, manim decides whether a play can come from the cache by hashing
+everything on screen, about half a second per play here, every render. A scene
+whose frames follow from known inputs can name each play itself instead:
+:attr:`FastScene.play_cache_key`, when set, is used as the play's cache key.
+
 At 1080p60 on a small machine the x264 encoder is the other half of the cost.
 :class:`FastEncodingWriter` keeps manim's quality setting (``crf`` 23) and picks a
 faster x264 preset, which trades a larger file for far less CPU time at the same
@@ -19,10 +24,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from manim import Animation, Camera, Mobject, RendererType, Scene, config
+from manim.renderer import cairo_renderer
 from manim.renderer.cairo_renderer import CairoRenderer
 from manim.scene.scene_file_writer import SceneFileWriter
 
-__all__ = ["X264_PRESET", "FastEncodingWriter", "FastScene"]
+__all__ = ["X264_PRESET", "FastEncodingWriter", "FastScene", "KeyedCairoRenderer"]
 
 X264_PRESET = "superfast"
 """Measured on this scene's frames at crf 23: the same PSNR as x264's default preset
@@ -79,12 +85,36 @@ class FastEncodingWriter(SceneFileWriter):
             self.video_stream.codec_context.options = {**options, "preset": X264_PRESET}
 
 
+class KeyedCairoRenderer(CairoRenderer):
+    """manim's Cairo renderer, taking a play's cache key from the scene when it offers one."""
+
+    def play(self, scene, *args, **kwargs) -> None:
+        key = getattr(scene, "play_cache_key", None)
+        scene.play_cache_key = None
+        if key is None:
+            super().play(scene, *args, **kwargs)
+            return
+        # CairoRenderer.play asks manim.utils.hashing for the key; for this one call, answer it.
+        hash_play_call = cairo_renderer.get_hash_from_play_call
+        cairo_renderer.get_hash_from_play_call = lambda *_args, **_kwargs: key
+        try:
+            super().play(scene, *args, **kwargs)
+        finally:
+            cairo_renderer.get_hash_from_play_call = hash_play_call
+
+
 class FastScene(Scene):
     """A :class:`~manim.Scene` that redraws only what an animation can affect and encodes quickly."""
 
+    play_cache_key: str | None = None
+    """The cache key of the next play, or ``None`` for manim's hash of the whole scene.
+
+    Whoever sets it promises that two plays with the same key render the same frames.
+    """
+
     def __init__(self, renderer=None, camera_class=Camera, **kwargs) -> None:
         if renderer is None and config.renderer == RendererType.CAIRO:
-            renderer = CairoRenderer(
+            renderer = KeyedCairoRenderer(
                 file_writer_class=FastEncodingWriter,
                 camera_class=camera_class,
                 skip_animations=kwargs.get("skip_animations", False),
