@@ -15,8 +15,8 @@ measurement is about the cache:
 * the full scene at -ql over a blank -ql scene: the preview loop;
 * with caching on: a cold -qh render, then a re-render into the same media
   directory after one timing edit (``PHASES["Layer 2 forward"]`` 8 s -> 9 s),
-  as a share of the cold render. The edit is made in a temporary module that
-  subclasses the scene; ``scenes/forward_pass.py`` is never touched.
+  as a share of the cold render. The edit is made, as a lecturer would make it,
+  in the run's own copy of ``scenes/forward_pass.py``; the repository is never touched.
 
 LaTeX: manim keeps every compiled formula in ``<media_dir>/Tex`` and compiles
 only what it has not seen, so only a project's very first render pays for LaTeX
@@ -43,6 +43,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -169,28 +170,18 @@ def write_blank_scene(path: Path, seconds: float) -> None:
     )
 
 
-def write_timing_module(path: Path, edited: bool) -> None:
-    """The scene as a subclass, either as it is or with one phase's seconds changed.
+def edit_phase_seconds(scene_file: Path, phase: str, seconds: float) -> str:
+    """Change one entry of ``PHASES`` in the scene file, as a lecturer would; return the old text.
 
-    Both versions live at the same path with the same class name, so they share
-    manim's partial-movie cache folder, ``videos/<module>/<quality>/partial_movie_files/<class>/``.
+    The edit is made in the run's own copy of ``scenes/``, never in the repository.
     """
-    if edited:
-        body = f"PHASES = {{**{SCENE_CLASS}.PHASES, {EDITED_PHASE!r}: {EDITED_SECONDS!r}}}"
-    else:
-        body = "pass  # PHASES as in scenes/forward_pass.py"
-    path.write_text(
-        textwrap.dedent(
-            f"""\
-            from {SCENE_MODULE} import {SCENE_CLASS}
-
-
-            class TimingEdit({SCENE_CLASS}):
-                {body}
-            """
-        ),
-        encoding="utf-8",
-    )
+    original = scene_file.read_text(encoding="utf-8")
+    pattern = re.compile(r"([\"']" + re.escape(phase) + r"[\"']\s*:\s*)([0-9.]+)")
+    edited, count = pattern.subn(lambda match: f"{match.group(1)}{seconds!r}", original, count=1)
+    if count != 1:
+        raise RenderFailed(f"cannot find the PHASES entry of {phase!r} in {scene_file}")
+    scene_file.write_text(edited, encoding="utf-8")
+    return original
 
 
 # ---------------------------------------------------------------------- running
@@ -348,7 +339,6 @@ def main(argv: list[str] | None = None) -> int:
     logs.mkdir()
     blank_file = workdir / "blank_scene.py"
     write_blank_scene(blank_file, seconds)
-    timing_file = workdir / "timing_edit.py"
     counter = iter(range(1_000_000))
 
     latex_cache = workdir / "latex-cache"
@@ -396,25 +386,27 @@ def main(argv: list[str] | None = None) -> int:
             for i in range(args.repeat):
                 suffix = "" if args.repeat == 1 else f" #{i + 1}"
                 media = fresh_media()
-                write_timing_module(timing_file, edited=False)
                 cold_runs.append(
                     render(
-                        f"cached -qh, cold{suffix}", timing_file, "TimingEdit", "-qh", media, logs, scenes, caching=True
+                        f"cached -qh, cold{suffix}", scene_file, SCENE_CLASS, "-qh", media, logs, scenes, caching=True
                     )
                 )
-                write_timing_module(timing_file, edited=True)
-                edit_runs.append(
-                    render(
-                        f"cached -qh, after timing edit{suffix}",
-                        timing_file,
-                        "TimingEdit",
-                        "-qh",
-                        media,
-                        logs,
-                        scenes,
-                        caching=True,
+                original = edit_phase_seconds(scene_file, EDITED_PHASE, EDITED_SECONDS)
+                try:
+                    edit_runs.append(
+                        render(
+                            f"cached -qh, after timing edit{suffix}",
+                            scene_file,
+                            SCENE_CLASS,
+                            "-qh",
+                            media,
+                            logs,
+                            scenes,
+                            caching=True,
+                        )
                     )
-                )
+                finally:
+                    scene_file.write_text(original, encoding="utf-8")
             # Keep the least disturbed pair, the fastest in total, so both halves come from one try.
             index = min(range(args.repeat), key=lambda i: cold_runs[i].wall_s + edit_runs[i].wall_s)
             renders["cold_qh"], renders["edit_qh"] = cold_runs[index], edit_runs[index]
