@@ -15,7 +15,7 @@ second reuses a video rendered before, at any quality. Then it writes
     against the video's last frame.
 
 ``assets/preview.gif``
-    The whole video at 10 fps and 640 px wide, on one palette shared by every
+    The whole video at 8 fps and 640 px wide, on one palette shared by every
     frame, holding the final picture for a moment before it loops. It must stay
     under 5 MB. ``--format webp`` writes ``assets/preview.webp`` instead.
 
@@ -205,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--media-dir", type=Path, default=ROOT / "media", help="where manim renders (default: media/)")
     parser.add_argument("--format", choices=("gif", "webp"), default="gif", help="the preview's format (default: gif)")
     parser.add_argument("--width", type=int, default=640, help="the preview's width in pixels (default: 640)")
-    parser.add_argument("--fps", type=float, default=10.0, help="the preview's frame rate (default: 10)")
+    parser.add_argument("--fps", type=float, default=8.0, help="the preview's frame rate (default: 8)")
     parser.add_argument(
         "--hold", type=float, default=2.5, help="seconds the final frame stays before the loop (default: 2.5)"
     )
