@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,3 +130,27 @@ def overlaps(a: np.ndarray, b: np.ndarray, tolerance: float = 0.01) -> bool:
     width = min(a[1][0], b[1][0]) - max(a[0][0], b[0][0])
     height = min(a[1][1], b[1][1]) - max(a[0][1], b[0][1])
     return width > tolerance and height > tolerance
+
+
+def layout_problems(run: DryRun, min_glyph: float) -> list[str]:
+    """Everything wrong with the layout at the end of each phase, one line each.
+
+    Texts that overlap, anything that leaves the frame, and texts whose tallest
+    glyph is under ``min_glyph`` scene units (texts of symbols only, such as a
+    lone minus sign, are exempt).
+    """
+    x_radius, y_radius = run.frame
+    problems = []
+    for snap in run.snapshots:
+        for (a, box_a), (b, box_b) in itertools.combinations(snap.texts, 2):
+            if overlaps(box_a, box_b):
+                problems.append(f"{snap.phase}: {a} overlaps {b}")
+        for kind, box in snap.boxes:
+            if not (
+                -x_radius <= box[0][0] and box[1][0] <= x_radius and -y_radius <= box[0][1] and box[1][1] <= y_radius
+            ):
+                problems.append(f"{snap.phase}: a {kind} leaves the frame at {box.round(2).tolist()}")
+        for text, height in snap.smallest_glyph:
+            if re.search(r"[A-Za-z0-9]", text.split("(", 1)[1]) and height < min_glyph:
+                problems.append(f"{snap.phase}: {text} is {height:.3f} units tall")
+    return problems

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import itertools
 import json
-import re
 
 import numpy as np
 import pytest
 
-from dry_run import dry_run, overlaps
+from dry_run import dry_run, layout_problems
 from forward_pass import ForwardPassScene
 from network_model import NETWORK_ENV_VAR, format_value, forward, load_network
 
@@ -58,18 +56,7 @@ def test_phases_keep_their_durations(shape_run):
 
 def test_layout_holds(shape_run):
     name, run, _ = shape_run
-    x_radius, y_radius = run.frame
-    for snap in run.snapshots:
-        for (a, box_a), (b, box_b) in itertools.combinations(snap.texts, 2):
-            assert not overlaps(box_a, box_b), f"{name}, {snap.phase}: {a} overlaps {b}"
-        for kind, box in snap.boxes:
-            inside = (
-                -x_radius <= box[0][0] and box[1][0] <= x_radius and -y_radius <= box[0][1] and box[1][1] <= y_radius
-            )
-            assert inside, f"{name}, {snap.phase}: a {kind} leaves the frame at {box.round(2).tolist()}"
-        for text, height in snap.smallest_glyph:
-            if re.search(r"[A-Za-z0-9]", text.split("(", 1)[1]):
-                assert height >= MIN_GLYPH, f"{name}, {snap.phase}: {text} is {height:.3f} units tall"
+    assert layout_problems(run, MIN_GLYPH) == [], name
 
 
 def test_the_outro_shows_every_activation_and_the_classes(shape_run):
