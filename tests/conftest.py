@@ -8,6 +8,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # manim reads manim.cfg (the LaTeX template among it) from the working directory on import.
 os.chdir(ROOT)
+# The tests choose their own networks; a lecturer's own file must not leak into them.
+os.environ.pop("FORWARD_PASS_NETWORK", None)
 
 import importlib  # noqa: E402
 
