@@ -44,12 +44,15 @@ __all__ = ["NetworkDiagram"]
 HALO_RING_SCALES = (1.3, 1.6, 1.95)
 HALO_RING_OPACITIES = (0.38, 0.2, 0.09)
 MAX_SPACING = 1.05
+"""The largest distance between neighbouring neurons, for short layers."""
 RADIUS_PER_SPACING = 0.4
+"""A neuron's radius as a share of the spacing, so dense layers keep a gap."""
 VALUE_FIT = 1.7
+"""A value label inside a neuron is at most this many radii wide."""
 WEIGHT_LABEL_FONT_SIZE = 26
+"""The weight labels' size at full spacing; denser layers get smaller labels."""
 WEIGHT_LABEL_POSITION = 0.36
 """How far along its edge, from the source neuron, a weight label sits."""
-"""A value label inside a neuron is at most this many radii wide."""
 
 
 class NetworkDiagram(VGroup):
