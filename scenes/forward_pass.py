@@ -11,14 +11,7 @@ The network comes from ``assets/network.json``, or from the file named by
 
 from __future__ import annotations
 
-import ast
-import hashlib
-import inspect
 import shutil
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from pathlib import Path
 
 import numpy as np
 from manim import (
@@ -40,9 +33,7 @@ from manim import (
     Transform,
     VGroup,
     Write,
-    config,
 )
-from manim import __version__ as manim_version
 
 from network_diagram import NetworkDiagram
 from network_model import NetworkFileError, format_value, forward, load_network
@@ -55,7 +46,7 @@ from panels import (
     weighted_sum_lines,
     weighted_sum_text,
 )
-from rendering import FastScene
+from phased_scene import PhasedScene
 from style import (
     ACCENT_COLOR,
     BACKGROUND_COLOR,
@@ -66,7 +57,6 @@ from style import (
     WINNER_COLOR,
     glow_levels,
 )
-from timeline import PhaseClock, TimingError, check_phases, exact_run_time, phase_frame_spans
 
 __all__ = ["ForwardPassScene", "SetupError", "check_latex"]
 
@@ -106,7 +96,7 @@ def check_latex() -> None:
         )
 
 
-class ForwardPassScene(FastScene):
+class ForwardPassScene(PhasedScene):
     """A forward pass through a [3, 4, 4, 2] network: inputs, two ReLU layers, softmax.
 
     Subclass it and override ``PHASES`` to change the pacing; every beat inside a
@@ -135,58 +125,14 @@ class ForwardPassScene(FastScene):
 
     def setup(self) -> None:
         """Check everything, run the forward pass once, and build what the phases show."""
-        try:
-            self.phases = check_phases(self.PHASES, ForwardPassScene.PHASES)
+        with self.stop_on(NetworkFileError, SetupError):
             self.network = load_network()
             check_latex()
-        except (NetworkFileError, TimingError, SetupError) as error:
-            sys.stderr.write(f"\nforward_pass: error: {error}\n")
-            sys.stderr.flush()
-            raise SystemExit(2) from None
         self.trace = forward(self.network)
-        self._inputs_digest = self._digest_inputs()
-        self.fps = self.camera.frame_rate
-        self.spans = phase_frame_spans(self.phases, self.fps)
-        self.clock = PhaseClock(0)
-        self._caption: tuple[str, float] | None = None
+        self.start_timeline(ForwardPassScene.PHASES, inputs=self.network.describe())
         self.weight_labels: dict[int, VGroup] = {}
         self.camera.background_color = BACKGROUND_COLOR
         self._build_frame()
-
-    def _digest_inputs(self) -> str:
-        """A digest of everything the frames follow from: the code, the network, the format.
-
-        The ``PHASES`` tables are left out of the code: timings reach each play's key
-        through its phase's frame budget, so that a timing edit keeps the other phases.
-        """
-        digest = hashlib.sha256()
-        files = set(Path(__file__).resolve().parent.glob("*.py"))
-        # A subclass elsewhere (new timings, say) brings its own source file.
-        for cls in type(self).__mro__:
-            if cls.__module__.split(".")[0] not in ("manim", "builtins"):
-                with suppress(TypeError, OSError):
-                    files.add(Path(inspect.getfile(cls)).resolve())
-        for path in sorted(files):
-            digest.update(_without_phase_tables(path.read_text(encoding="utf-8")).encode())
-        network = self.network
-        digest.update(
-            repr(
-                (
-                    network.layer_sizes,
-                    network.inputs.tolist(),
-                    [matrix.tolist() for matrix in network.weights],
-                    [vector.tolist() for vector in network.biases],
-                    network.class_names,
-                    config.pixel_width,
-                    config.pixel_height,
-                    config.frame_rate,
-                    str(config.background_color),
-                    config.tex_template.body,
-                    manim_version,
-                )
-            ).encode()
-        )
-        return digest.hexdigest()[:20]
 
     def _build_frame(self) -> None:
         network, trace = self.network, self.trace
@@ -288,55 +234,6 @@ class ForwardPassScene(FastScene):
         self.show_weight_matrix()
         self.show_full_network()
 
-    # ------------------------------------------------------------------ timing
-
-    @contextmanager
-    def phase(self, name: str) -> Iterator[None]:
-        """Run one phase: a new section, then beats that fill exactly its seconds."""
-        self.next_section(name)
-        start, end = self.spans[name]
-        self.clock = PhaseClock(end - start)
-        self._phase_name, self._beats = name, 0
-        yield
-        if self.clock.remaining:
-            self._name_next_play(self.clock.remaining)
-            self.wait(exact_run_time(self.clock.remaining, self.fps, "wait"))
-            self.clock.used = self.clock.frames
-        self._end_caption()
-
-    def beat(self, *animations, share: float, **kwargs) -> None:
-        """Play ``animations`` over ``share`` of the current phase."""
-        frames = self.clock.take(share)
-        self._name_next_play(frames)
-        self.play(*animations, run_time=exact_run_time(frames, self.fps, "play"), **kwargs)
-
-    def _name_next_play(self, frames: int) -> None:
-        """Give the next play its cache key: what its frames follow from.
-
-        Every phase starts from the same picture whatever the timings before it, and
-        its beats depend only on its own frame budget. So the inputs' digest, the
-        phase, the budget and the beat's place in it say exactly what a beat draws,
-        and a timing edit re-renders only the phase it touched, without manim
-        hashing the whole scene for every play.
-        """
-        start, end = self.spans[self._phase_name]
-        phase = list(self.spans).index(self._phase_name)
-        self.play_cache_key = f"fp{self._inputs_digest}_{phase}_{end - start}_{self._beats}_{frames}"
-        self._beats += 1
-
-    def say(self, text: str) -> None:
-        """Start a subtitle cue; it lasts until the next cue or the end of the phase."""
-        self._end_caption()
-        self._caption = (text, self.time)
-
-    def _end_caption(self) -> None:
-        if self._caption is None:
-            return
-        text, start = self._caption
-        self._caption = None
-        if self.time > start:
-            self.add_subcaption(text, duration=self.time - start, offset=start - self.time)
-
     # ------------------------------------------------------------------ phases
 
     def introduce_network(self) -> None:
@@ -423,7 +320,9 @@ class ForwardPassScene(FastScene):
         self.weight_labels[layer] = labels
         self.beat(*diagram.spotlight(layer, focus), FadeIn(labels), share=0.08)
         self.beat(LaggedStart(*(FadeIn(part) for line in sum_lines for part in line), lag_ratio=0.12), share=0.14)
+        self.pause_point()
         self.beat(Write(activation), share=0.08)
+        self.pause_point()
 
         values = ", ".join(format_value(a) for a in trace.a)
         self.say(f"All of hidden layer {layer}: a = ({values}).")
@@ -443,10 +342,12 @@ class ForwardPassScene(FastScene):
             self.beat(FadeOut(self.work), Transform(self.rule, rule), share=0.08)
             self.beat(*diagram.flow_into(output), share=0.12)
             self.beat(*diagram.activate(output, trace.z, np.zeros_like(trace.z)), share=0.08)
+            self.pause_point()
             probabilities = ", ".join(format_value(p) for p in trace.a)
             self.say(f"Softmax turns the logits into probabilities: p = ({probabilities}).")
             self.beat(FadeIn(softmax[0]), share=0.08)
             self.beat(Write(softmax[1]), share=0.12)
+            self.pause_point()
             self.beat(
                 *diagram.activate(output, trace.a, trace.a),
                 FadeIn(panel.names),
@@ -549,17 +450,3 @@ class ForwardPassScene(FastScene):
                 share=0.3,
             )
 
-
-def _without_phase_tables(source: str) -> str:
-    """``source`` with every class-level ``PHASES = ...`` assignment cut out."""
-    lines = source.splitlines(keepends=True)
-    cuts = []
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.ClassDef):
-            for statement in node.body:
-                targets = getattr(statement, "targets", None) or [getattr(statement, "target", None)]
-                if any(isinstance(target, ast.Name) and target.id == "PHASES" for target in targets):
-                    cuts.append((statement.lineno, statement.end_lineno))
-    for first, last in sorted(cuts, reverse=True):
-        del lines[first - 1 : last]
-    return "".join(lines)

@@ -80,9 +80,15 @@ class Network:
     class_names: tuple[str, ...]
     source: str = "<memory>"
 
-    @property
-    def num_layers(self) -> int:
-        return len(self.layer_sizes)
+    def describe(self) -> tuple:
+        """Everything that decides the network's numbers and names, as plain Python values."""
+        return (
+            self.layer_sizes,
+            self.inputs.tolist(),
+            [matrix.tolist() for matrix in self.weights],
+            [vector.tolist() for vector in self.biases],
+            self.class_names,
+        )
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,7 @@ class LayerTrace:
     """One step ``a_out = f(W a_in + b)`` of the forward pass, with every value kept."""
 
     index: int
-    """1 for the first hidden layer, up to ``num_layers - 1`` for the output layer."""
+    """1 for the first hidden layer, up to ``len(layer_sizes) - 1`` for the output layer."""
     inputs: np.ndarray
     weights: np.ndarray
     bias: np.ndarray

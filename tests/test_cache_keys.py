@@ -7,7 +7,8 @@ import json
 import pytest
 
 from dry_run import dry_run
-from forward_pass import ForwardPassScene, _without_phase_tables
+from forward_pass import ForwardPassScene
+from phased_scene import without_phase_tables
 from network_model import DEFAULT_NETWORK_PATH, NETWORK_ENV_VAR
 
 
@@ -72,7 +73,7 @@ def test_only_phase_tables_are_left_out_of_the_code():
         "        PHASES = 2\n"
         "        return PHASES\n"
     )
-    kept = _without_phase_tables(source)
+    kept = without_phase_tables(source)
     assert '"Intro"' not in kept
     assert "OTHER = 1" in kept
     assert "WIDTH = 3" in kept

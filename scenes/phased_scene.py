@@ -1,0 +1,199 @@
+"""How a story is timed: phases, beats, steps and subtitles, apart from what the story tells.
+
+A :class:`PhasedScene` plays a story in named phases, each of a fixed number of
+seconds from the class's ``PHASES`` table. Inside a phase the story plays beats,
+each a share of its phase, and the phase holds still for whatever is left, so the
+video always lasts the sum of the table, to the frame. Each phase is a section of
+its own (``--save_sections`` writes a clip per phase), and ``say`` writes the
+subtitles.
+
+A *step* is what a lecturer shows between two pauses: a phase ends one, and so
+does :meth:`PhasedScene.pause_point` inside a phase. In the video a step is
+invisible; a subclass that presents live (a slide deck) hears of every step's end
+through :meth:`PhasedScene.on_step_end`, with the subtitles the step showed.
+
+This module also names each play for manim's cache by what its frames follow
+from (see :meth:`PhasedScene.start_timeline`), so that a timing edit re-renders
+only the phase it touched.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import inspect
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+from manim import config
+from manim import __version__ as manim_version
+
+from manim_adapters import FastScene
+from timeline import PhaseClock, TimingError, check_phases, exact_run_time, phase_frame_spans
+
+__all__ = ["PhasedScene", "inputs_digest", "without_phase_tables"]
+
+
+class PhasedScene(FastScene):
+    """A scene told in timed phases; subclasses set ``PHASES`` and tell the story.
+
+    In ``setup``, the story computes what it needs and then calls
+    :meth:`start_timeline`. In ``construct``, each phase is a ``with
+    self.phase(name):`` block of :meth:`beat` calls, with :meth:`say` for the
+    subtitles and :meth:`pause_point` where a lecturer would stop to talk.
+    """
+
+    PHASES: dict[str, float] = {}
+    """Phase name to seconds, in the order the phases play."""
+
+    PROGRAM = "forward_pass"
+    """The name that starts a one-line error."""
+
+    # ------------------------------------------------------------------ before the first frame
+
+    @contextmanager
+    def stop_on(self, *errors: type[BaseException]) -> Iterator[None]:
+        """Turn ``errors`` into one line on stderr and exit status 2, before any frame is written."""
+        try:
+            yield
+        except errors as error:
+            sys.stderr.write(f"\n{self.PROGRAM}: error: {error}\n")
+            sys.stderr.flush()
+            raise SystemExit(2) from None
+
+    def start_timeline(self, phase_names: Iterable[str], inputs: object) -> None:
+        """Check ``PHASES`` against the phases the story plays, and fix every phase's frames.
+
+        ``inputs`` is everything besides the code that the frames follow from (the
+        data the story draws, say); with the code, the output format and the manim
+        version, it names every play in manim's cache.
+        """
+        with self.stop_on(TimingError):
+            self.phases = check_phases(self.PHASES, phase_names)
+        self.fps = self.camera.frame_rate
+        self.spans = phase_frame_spans(self.phases, self.fps)
+        self.clock = PhaseClock(0)
+        self._inputs_digest = inputs_digest(type(self), inputs)
+        self._phase_name: str | None = None
+        self._beats = 0
+        self._caption: tuple[str, float] | None = None
+        self._step_captions: list[str] = []
+
+    # ------------------------------------------------------------------ phases and beats
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        """Run one phase: a new section, then beats that fill exactly its seconds."""
+        self.next_section(name)
+        start, end = self.spans[name]
+        self.clock = PhaseClock(end - start)
+        self._phase_name, self._beats = name, 0
+        yield
+        if self.clock.remaining:
+            self._name_next_play(self.clock.remaining)
+            self.wait(exact_run_time(self.clock.remaining, self.fps, "wait"))
+            self.clock.used = self.clock.frames
+        self._end_caption()
+        self._end_step()
+
+    def beat(self, *animations, share: float, **kwargs) -> None:
+        """Play ``animations`` over ``share`` of the current phase."""
+        frames = self.clock.take(share)
+        self._name_next_play(frames)
+        self.play(*animations, run_time=exact_run_time(frames, self.fps, "play"), **kwargs)
+
+    def _name_next_play(self, frames: int) -> None:
+        """Give the next play its cache key: what its frames follow from.
+
+        Every phase starts from the same picture whatever the timings before it, and
+        its beats depend only on its own frame budget. So the inputs' digest, the
+        phase, the budget and the beat's place in it say exactly what a beat draws,
+        and a timing edit re-renders only the phase it touched, without manim
+        hashing the whole scene for every play.
+        """
+        start, end = self.spans[self._phase_name]
+        phase = list(self.spans).index(self._phase_name)
+        self.play_cache_key = f"fp{self._inputs_digest}_{phase}_{end - start}_{self._beats}_{frames}"
+        self._beats += 1
+
+    # ------------------------------------------------------------------ steps
+
+    def pause_point(self) -> None:
+        """End a step inside a phase: where a lecturer would stop to talk. The video does not change."""
+        self._end_step()
+
+    def on_step_end(self, captions: list[str]) -> None:
+        """Called at the end of every step with the subtitles it showed; a deck makes a slide of it."""
+
+    def _end_step(self) -> None:
+        captions, self._step_captions = self._step_captions, []
+        if self._caption is not None:
+            # A cue running on into the next step belongs to both.
+            self._step_captions.append(self._caption[0])
+        self.on_step_end(captions)
+
+    # ------------------------------------------------------------------ subtitles
+
+    def say(self, text: str) -> None:
+        """Start a subtitle cue; it lasts until the next cue or the end of the phase."""
+        self._end_caption()
+        self._caption = (text, self.time)
+        self._step_captions.append(text)
+
+    def _end_caption(self) -> None:
+        if self._caption is None:
+            return
+        text, start = self._caption
+        self._caption = None
+        if self.time > start:
+            self.add_subcaption(text, duration=self.time - start, offset=start - self.time)
+
+
+def inputs_digest(scene_class: type, inputs: object) -> str:
+    """A digest of everything a scene's frames follow from: its code, ``inputs``, the output format.
+
+    The code is every module beside this one and the source file of every class
+    the scene is made of, with each ``PHASES`` table left out: timings reach each
+    play's key through its phase's frame budget, so that a timing edit keeps the
+    other phases.
+    """
+    digest = hashlib.sha256()
+    files = set(Path(__file__).resolve().parent.glob("*.py"))
+    # A subclass elsewhere (new timings, say) brings its own source file.
+    for cls in scene_class.__mro__:
+        if cls.__module__.split(".")[0] not in ("manim", "builtins"):
+            with suppress(TypeError, OSError):
+                files.add(Path(inspect.getfile(cls)).resolve())
+    for path in sorted(files):
+        digest.update(without_phase_tables(path.read_text(encoding="utf-8")).encode())
+    digest.update(
+        repr(
+            (
+                inputs,
+                config.pixel_width,
+                config.pixel_height,
+                config.frame_rate,
+                str(config.background_color),
+                config.tex_template.body,
+                manim_version,
+            )
+        ).encode()
+    )
+    return digest.hexdigest()[:20]
+
+
+def without_phase_tables(source: str) -> str:
+    """``source`` with every class-level ``PHASES = ...`` assignment cut out."""
+    lines = source.splitlines(keepends=True)
+    cuts = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ClassDef):
+            for statement in node.body:
+                targets = getattr(statement, "targets", None) or [getattr(statement, "target", None)]
+                if any(isinstance(target, ast.Name) and target.id == "PHASES" for target in targets):
+                    cuts.append((statement.lineno, statement.end_lineno))
+    for first, last in sorted(cuts, reverse=True):
+        del lines[first - 1 : last]
+    return "".join(lines)
