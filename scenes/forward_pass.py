@@ -449,4 +449,3 @@ class ForwardPassScene(PhasedScene):
                 FadeIn(summary),
                 share=0.3,
             )
-

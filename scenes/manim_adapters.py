@@ -12,8 +12,9 @@ speed-up, and one line on stderr says which speed-up is off and why.
   after the first animated mobject, which in a scene with a large diagram is nearly
   everything. Here only the animated mobjects, and whatever lies above one of them
   on the same pixels during the animation, are redrawn. The frames are the same.
-  Relies on ``Scene.get_moving_mobjects(*animations)``, which the renderer calls
-  to split the still image from the moving part.
+  Relies on ``Scene.get_moving_mobjects(*animations)``, which
+  ``Scene.get_moving_and_static_mobjects`` calls to split the still image from
+  the moving part.
 * **Cache keys from the inputs** (:class:`KeyedCairoRenderer`). With caching on,
   manim decides whether a play can come from the cache by hashing everything on
   screen, about half a second per play here. A scene whose frames follow from
@@ -37,6 +38,7 @@ import hashlib
 import inspect
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from types import MethodType
 
 from manim import Animation, Camera, Mobject, RendererType, Scene, config
 from manim.renderer import cairo_renderer
@@ -106,9 +108,19 @@ def check_file_writer() -> str | None:
     parameters = _parameters(SceneFileWriter.open_partial_movie_stream)
     if parameters is None or [p.name for p in parameters] != ["self", "file_path"]:
         return "SceneFileWriter.open_partial_movie_stream(file_path) has another signature"
-    if not _calls(SceneFileWriter.open_partial_movie_stream, "self.video_stream"):
-        return "SceneFileWriter no longer keeps its stream in video_stream"
+    if not any(
+        _calls(SceneFileWriter.open_partial_movie_stream, name) for name in ("self.video_stream", "_current_encode_job")
+    ):
+        return "SceneFileWriter keeps its stream neither in video_stream nor in _current_encode_job"
     return None
+
+
+def _open_stream(writer: SceneFileWriter):
+    """The PyAV stream the writer has just opened: ``video_stream`` up to 0.20, the encode job's from 0.21."""
+    stream = getattr(writer, "video_stream", None)
+    if stream is None:
+        stream = getattr(getattr(writer, "_current_encode_job", None), "stream", None)
+    return stream
 
 
 class FastEncodingWriter(SceneFileWriter):
@@ -116,8 +128,7 @@ class FastEncodingWriter(SceneFileWriter):
 
     def open_partial_movie_stream(self, file_path=None) -> None:
         super().open_partial_movie_stream(file_path)
-        stream = getattr(self, "video_stream", None)
-        context = getattr(stream, "codec_context", None)
+        context = getattr(_open_stream(self), "codec_context", None)
         if context is None or not hasattr(context, "options"):
             speedup_off("x264 preset", "the file writer's stream has no codec options to set")
             return
@@ -188,8 +199,9 @@ def check_moving_mobjects() -> str | None:
         ("animations", inspect.Parameter.VAR_POSITIONAL),
     ]:
         return "Scene.get_moving_mobjects(*animations) has another signature"
-    if not _calls(Scene.begin_animations, "get_moving_mobjects"):
-        return "Scene.begin_animations no longer asks get_moving_mobjects what moves"
+    split = getattr(Scene, "get_moving_and_static_mobjects", None)
+    if split is None or not _calls(split, "self.get_moving_mobjects("):
+        return "Scene.get_moving_and_static_mobjects no longer asks get_moving_mobjects what moves"
     return None
 
 
@@ -246,23 +258,27 @@ class FastScene(Scene):
     """Redraw only what an animation can change; False draws every frame as plain manim does."""
 
     def __init__(self, renderer=None, camera_class=Camera, **kwargs) -> None:
+        # Public encoder options are read when the scene is made, so they are set first.
+        if encoder_options_are_public() and (reason := check_encoder_options()) is not None:
+            speedup_off("x264 preset", reason)
         if renderer is None and config.renderer == RendererType.CAIRO:
             renderer = self._fast_renderer(camera_class, kwargs.get("skip_animations", False))
         super().__init__(renderer=renderer, camera_class=camera_class, **kwargs)
         if self.narrow_redraw and (reason := check_moving_mobjects()) is not None:
             speedup_off("redraw only what moves", reason)
             self.narrow_redraw = False
+        if not self.narrow_redraw:
+            # Step aside: manim's own method, whatever its signature, answers for this scene.
+            self.get_moving_mobjects = MethodType(Scene.get_moving_mobjects, self)
 
     @staticmethod
     def _fast_renderer(camera_class, skip_animations: bool):
-        writer = SceneFileWriter
-        if encoder_options_are_public():
-            if (reason := check_encoder_options()) is not None:
+        writer = SceneFileWriter  # with public encoder options, __init__ has set the preset
+        if not encoder_options_are_public():
+            if (reason := check_file_writer()) is not None:
                 speedup_off("x264 preset", reason)
-        elif (reason := check_file_writer()) is not None:
-            speedup_off("x264 preset", reason)
-        else:
-            writer = FastEncodingWriter
+            else:
+                writer = FastEncodingWriter
         renderer_class = cairo_renderer.CairoRenderer
         if (reason := check_play_hash()) is not None:
             speedup_off("cache keys from the inputs", reason)
@@ -272,7 +288,7 @@ class FastScene(Scene):
 
     def get_moving_mobjects(self, *animations: Animation) -> list[Mobject]:
         candidates = super().get_moving_mobjects(*animations)
-        if not candidates or not self.narrow_redraw:
+        if not candidates:
             return candidates
         animated = {member for animation in animations for member in animation.mobject.get_family()}
         animated.update(

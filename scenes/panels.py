@@ -148,8 +148,9 @@ def softmax_lines(layer: LayerTrace, winner: int, max_width: float) -> VGroup:
     numerator = f"e^{{{format_value(z[winner])}}}"
     # Three terms fit on one line; beyond that the sum is written as a sum.
     denominator = " + ".join(f"e^{{{format_value(v)}}}" for v in z) if len(z) <= 3 else r"\sum_j e^{z_j}"
+    # manim 0.20.0 splits a formula at every "{{" and "}}", so braces never meet here.
     probability = MathTex(
-        f"p_{{{winner}}} = \\frac{{{numerator}}}{{{denominator}}} = {format_value(layer.a[winner])}",
+        f"p_{{{winner}}} = \\frac{{ {numerator} }}{{ {denominator} }} = {format_value(layer.a[winner])}",
         font_size=MATH_FONT_SIZE,
         color=TEXT_COLOR,
     )

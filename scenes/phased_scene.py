@@ -27,8 +27,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from manim import config
 from manim import __version__ as manim_version
+from manim import config
 
 from manim_adapters import FastScene
 from timeline import PhaseClock, TimingError, check_phases, exact_run_time, phase_frame_spans

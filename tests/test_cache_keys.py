@@ -8,8 +8,8 @@ import pytest
 
 from dry_run import dry_run
 from forward_pass import ForwardPassScene
-from phased_scene import without_phase_tables
 from network_model import DEFAULT_NETWORK_PATH, NETWORK_ENV_VAR
+from phased_scene import without_phase_tables
 
 
 def keys_by_phase(scene_class) -> dict[str, list[str]]:

@@ -1,0 +1,59 @@
+"""Run manim's command line on a manim whose internals have moved, as a later release might move them.
+
+    python tests/moved_internals.py -ql scenes/forward_pass.py ForwardPassScene
+
+Every private detail that an adapter in ``scenes/manim_adapters.py`` relies on is
+changed here the way a release could change it, while manim itself keeps working:
+a renamed argument of the play hash, a new keyword of ``get_moving_mobjects``, and
+(where manim has no public encoder options) a new keyword of the file writer's
+``open_partial_movie_stream``. Each adapter must notice, step aside with one line,
+and leave a video that is still right.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from manim import config
+from manim.renderer import cairo_renderer
+from manim.scene.scene import Scene
+from manim.scene.scene_file_writer import SceneFileWriter
+
+MOVED = ["cache keys from the inputs", "redraw only what moves"]
+"""The speed-ups that must be reported off; the x264 preset too where it is not public."""
+
+
+def move_internals() -> list[str]:
+    """Change each internal an adapter relies on; return the speed-ups that must now be off."""
+    moved = list(MOVED)
+    hash_play_call = cairo_renderer.get_hash_from_play_call
+
+    def get_hash_from_play_call(scene, camera, animations, mobjects, **settings):
+        return hash_play_call(scene, camera, animations, mobjects, **settings)
+
+    cairo_renderer.get_hash_from_play_call = get_hash_from_play_call
+
+    moving_mobjects = Scene.get_moving_mobjects
+
+    def get_moving_mobjects(self, *animations, include_updaters=True):
+        return moving_mobjects(self, *animations)
+
+    Scene.get_moving_mobjects = get_moving_mobjects
+
+    if not hasattr(config, "video_encoder_options"):
+        open_stream = SceneFileWriter.open_partial_movie_stream
+
+        def open_partial_movie_stream(self, file_path=None, *, animation_index=None):
+            return open_stream(self, file_path)
+
+        SceneFileWriter.open_partial_movie_stream = open_partial_movie_stream
+        moved.append("x264 preset")
+    return moved
+
+
+if __name__ == "__main__":
+    move_internals()
+    from manim.__main__ import main
+
+    sys.argv = ["manim", *sys.argv[1:]]
+    main()
