@@ -1,13 +1,35 @@
 #!/usr/bin/env bash
 # Install what a fresh Debian/Ubuntu machine lacks to render and test the scene:
-# the apt packages (as root) and a virtual environment in .venv.
-# A second run skips whatever is already there.
+# the apt packages (as root) and a virtual environment in .venv, installed from
+# the hashed lock requirements/pinned.txt. A second run skips whatever is already there.
+#
+#   bash scripts/setup.sh             the pinned environment (.venv: manim 0.19.1)
+#   bash scripts/setup.sh --newest    also .venv-newest, from requirements/newest.txt (the newest manim)
+#   bash scripts/setup.sh --browser   also Chromium and ChromeDriver, for the deck's browser tests
+#   bash scripts/setup.sh --all       all of the above
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libpango1.0-dev pkg-config texlive-latex-base dvisvgm)
+NEWEST=0
+BROWSER=0
+for arg in "$@"; do
+  case "$arg" in
+    --newest) NEWEST=1 ;;
+    --browser) BROWSER=1 ;;
+    --all) NEWEST=1; BROWSER=1 ;;
+    *) echo "setup: unknown option $arg (known: --newest --browser --all)" >&2; exit 2 ;;
+  esac
+done
+
 PYTHON=${PYTHON:-python3}
-VENV=.venv
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  found=$("$PYTHON" -c 'import platform; print(platform.python_version())' 2>/dev/null || echo "no $PYTHON")
+  echo "setup: error: Python 3.11 or newer is needed (found $found); install it (Ubuntu 22.04: apt-get install python3.11 python3.11-venv python3.11-dev) and run: PYTHON=python3.11 bash scripts/setup.sh" >&2
+  exit 1
+fi
+
+APT_PACKAGES=(libpango1.0-dev pkg-config texlive-latex-base dvisvgm)
+[ "$BROWSER" = 1 ] && APT_PACKAGES+=(chromium chromium-driver)
 
 # A Python that can build venvs and compile C extensions (pycairo, ManimPango).
 if ! "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null; then
@@ -25,7 +47,7 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing apt packages: ${missing[*]}"
   if [ "$(id -u)" -ne 0 ]; then
-    echo "setup: these need root: sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    echo "setup: error: these need root: sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
     exit 1
   fi
   export DEBIAN_FRONTEND=noninteractive
@@ -35,27 +57,22 @@ else
   echo "setup: apt packages already installed"
 fi
 
-# The virtual environment, rebuilt only when pyproject.toml changes.
-stamp="$VENV/.pyproject.sha256"
-want=$(sha256sum pyproject.toml | cut -d' ' -f1)
-if [ -x "$VENV/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
-  echo "setup: $VENV is up to date"
-  exit 0
-fi
-[ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
-"$VENV/bin/python" -m pip install -q --upgrade pip
-requirements=$("$VENV/bin/python" - <<'PY'
-import tomllib
-with open("pyproject.toml", "rb") as f:
-    project = tomllib.load(f)["project"]
-deps = list(project["dependencies"])
-for extra in project.get("optional-dependencies", {}).values():
-    deps += extra
-print("\n".join(deps))
-PY
-)
-echo "setup: installing Python packages into $VENV"
-# shellcheck disable=SC2086
-"$VENV/bin/python" -m pip install -q $requirements
-echo "$want" > "$stamp"
+# make_venv DIR LOCK: a virtual environment with exactly the packages of LOCK,
+# every one checked against its hash; rebuilt only when LOCK changes.
+make_venv() {
+  local venv=$1 lock=$2
+  local stamp="$venv/.lock.sha256" want
+  want=$(sha256sum "$lock" | cut -d' ' -f1)
+  if [ -x "$venv/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    echo "setup: $venv is up to date with $lock"
+    return
+  fi
+  [ -x "$venv/bin/python" ] || "$PYTHON" -m venv "$venv"
+  echo "setup: installing $lock into $venv"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check --require-hashes -r "$lock"
+  echo "$want" > "$stamp"
+}
+
+make_venv .venv requirements/pinned.txt
+[ "$NEWEST" = 1 ] && make_venv .venv-newest requirements/newest.txt
 echo "setup: done"
