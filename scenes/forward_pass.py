@@ -28,7 +28,6 @@ from manim import (
     Line,
     MathTex,
     RoundedRectangle,
-    SurroundingRectangle,
     Text,
     Transform,
     VGroup,
@@ -43,6 +42,7 @@ from panels import (
     fit_within,
     relu_line,
     softmax_lines,
+    surround,
     weighted_sum_lines,
     weighted_sum_text,
 )
@@ -364,9 +364,7 @@ class ForwardPassScene(PhasedScene):
         name = trace.predicted_class
         probability = format_value(trace.probabilities[winner])
         neuron = self.diagram.layers[-1][winner]
-        self.winner_box = SurroundingRectangle(
-            VGroup(self.probability_panel.row(winner)), color=WINNER_COLOR, buff=0.1, corner_radius=0.08
-        )
+        self.winner_box = surround(self.probability_panel.row(winner), color=WINNER_COLOR, buff=0.1, corner_radius=0.08)
         self.winner_ring = neuron.copy().set_fill(opacity=0).set_stroke(WINNER_COLOR, width=6).scale(1.18)
         verdict = self._in_work_area(
             VGroup(

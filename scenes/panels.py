@@ -9,13 +9,15 @@ from collections.abc import Sequence
 
 import numpy as np
 from manim import (
+    DL,
     DOWN,
     LEFT,
     RIGHT,
+    UR,
     DecimalMatrix,
     MathTex,
     Rectangle,
-    SurroundingRectangle,
+    RoundedRectangle,
     Text,
     VGroup,
 )
@@ -33,6 +35,7 @@ __all__ = [
     "ProbabilityPanel",
     "fit_within",
     "relu_line",
+    "surround",
     "softmax_lines",
     "weighted_sum_lines",
     "weighted_sum_terms",
@@ -43,6 +46,19 @@ MATH_FONT_SIZE = 34
 MIN_ENTRY_HEIGHT = 0.12
 """A matrix entry's height below which the matrix panel gives up its names for room."""
 MIN_MATH_FONT_SIZE = 24
+
+
+def surround(mobject, *, color, buff: float, corner_radius: float = 0.0) -> RoundedRectangle:
+    """A box around ``mobject``, ``buff`` away from its edges.
+
+    Measured from the mobject's corners: in manim 0.20, the ``width`` of a group
+    holding a mobject without points counts the scene's origin in, and so does
+    ``SurroundingRectangle``.
+    """
+    low, high = mobject.get_corner(DL), mobject.get_corner(UR)
+    width, height = high[0] - low[0], high[1] - low[1]
+    box = RoundedRectangle(width=width + 2 * buff, height=height + 2 * buff, corner_radius=corner_radius, color=color)
+    return box.move_to((low + high) / 2)
 
 
 def fit_within(mobject, max_width: float, max_height: float | None = None):
@@ -284,4 +300,4 @@ class MatrixPanel(VGroup):
 
     def row_marker(self, index: int, color) -> VGroup:
         """One box around each part of row ``index``, leaving ``x`` in between uncovered."""
-        return VGroup(*(SurroundingRectangle(part, color=color, buff=0.06) for part in self.row(index)))
+        return VGroup(*(surround(part, color=color, buff=0.06) for part in self.row(index)))
