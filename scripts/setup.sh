@@ -57,6 +57,18 @@ else
   echo "setup: apt packages already installed"
 fi
 
+# uv, itself installed from a hashed lock, downloads and builds the packages in
+# parallel: a fresh setup takes less than half as long as with pip alone.
+TOOLS=.venv-tools
+tools_stamp="$TOOLS/.lock.sha256"
+if ! { [ -x "$TOOLS/bin/uv" ] && [ -f "$tools_stamp" ] && [ "$(cat "$tools_stamp")" = "$(sha256sum requirements/tools.txt | cut -d' ' -f1)" ]; }; then
+  echo "setup: installing the installer (uv) into $TOOLS"
+  rm -rf "$TOOLS"
+  "$PYTHON" -m venv "$TOOLS"
+  "$TOOLS/bin/python" -m pip install -q --disable-pip-version-check --require-hashes -r requirements/tools.txt
+  sha256sum requirements/tools.txt | cut -d' ' -f1 > "$tools_stamp"
+fi
+
 # make_venv DIR LOCK: a virtual environment with exactly the packages of LOCK,
 # every one checked against its hash; rebuilt only when LOCK changes.
 make_venv() {
@@ -69,7 +81,7 @@ make_venv() {
   fi
   [ -x "$venv/bin/python" ] || "$PYTHON" -m venv "$venv"
   echo "setup: installing $lock into $venv"
-  "$venv/bin/python" -m pip install -q --disable-pip-version-check --require-hashes -r "$lock"
+  "$TOOLS/bin/uv" pip sync --quiet --require-hashes --python "$venv/bin/python" "$lock"
   echo "$want" > "$stamp"
 }
 
