@@ -11,8 +11,6 @@ The network comes from ``assets/network.json``, or from the file named by
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 from manim import (
     BOLD,
@@ -46,7 +44,7 @@ from panels import (
     weighted_sum_lines,
     weighted_sum_text,
 )
-from phased_scene import PhasedScene
+from phased_scene import PhasedScene, SetupError, check_latex
 from style import (
     ACCENT_COLOR,
     BACKGROUND_COLOR,
@@ -58,13 +56,7 @@ from style import (
     glow_levels,
 )
 
-__all__ = ["ForwardPassScene", "SetupError", "check_latex"]
-
-LATEX_TOOLS = ("latex", "dvisvgm")
-LATEX_INSTALL_HINT = (
-    "install it with: apt-get install -y --no-install-recommends texlive-latex-base dvisvgm "
-    "(macOS: brew install --cask basictex, then sudo tlmgr install dvisvgm)"
-)
+__all__ = ["ForwardPassScene"]
 
 # Where things sit on the 14.2 x 8 frame.
 DIAGRAM_LEFT_X = -5.45
@@ -80,20 +72,6 @@ PANEL_RIGHT_X = 6.85
 PANEL_SPLIT_X = -2.55
 PROBABILITY_LEFT_X = 2.95
 PROBABILITY_WIDTH = 3.85
-
-
-class SetupError(RuntimeError):
-    """The scene cannot be rendered as configured; the message says why and what to do."""
-
-
-def check_latex() -> None:
-    """Stop before the first frame if the LaTeX tools that every equation needs are missing."""
-    missing = [tool for tool in LATEX_TOOLS if shutil.which(tool) is None]
-    if missing:
-        verb = "is" if len(missing) == 1 else "are"
-        raise SetupError(
-            f"LaTeX is needed for the equations, but {' and '.join(missing)} {verb} not installed; {LATEX_INSTALL_HINT}"
-        )
 
 
 class ForwardPassScene(PhasedScene):

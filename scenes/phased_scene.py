@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import inspect
+import shutil
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -33,7 +34,27 @@ from manim import config
 from manim_adapters import FastScene
 from timeline import PhaseClock, TimingError, check_phases, exact_run_time, phase_frame_spans
 
-__all__ = ["PhasedScene", "inputs_digest", "without_phase_tables"]
+__all__ = ["PhasedScene", "SetupError", "check_latex", "inputs_digest", "without_phase_tables"]
+
+LATEX_TOOLS = ("latex", "dvisvgm")
+LATEX_INSTALL_HINT = (
+    "install it with: apt-get install -y --no-install-recommends texlive-latex-base dvisvgm "
+    "(macOS: brew install --cask basictex, then sudo tlmgr install dvisvgm)"
+)
+
+
+class SetupError(RuntimeError):
+    """The scene cannot be rendered as configured; the message says why and what to do."""
+
+
+def check_latex() -> None:
+    """Stop before the first frame if the LaTeX tools that every equation needs are missing."""
+    missing = [tool for tool in LATEX_TOOLS if shutil.which(tool) is None]
+    if missing:
+        verb = "is" if len(missing) == 1 else "are"
+        raise SetupError(
+            f"LaTeX is needed for the equations, but {' and '.join(missing)} {verb} not installed; {LATEX_INSTALL_HINT}"
+        )
 
 
 class PhasedScene(FastScene):
