@@ -6,9 +6,10 @@ import ast
 import inspect
 from pathlib import Path
 
+from manim import Scene
+
 import forward_pass
 import phased_scene
-from manim import Scene
 
 SCENES = Path(__file__).resolve().parent.parent / "scenes"
 MACHINERY_IMPORTS = {"hashlib", "ast", "inspect", "manim.renderer", "manim.scene.scene_file_writer", "manim.utils"}
