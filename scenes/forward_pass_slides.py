@@ -1,0 +1,99 @@
+"""The forward pass as a slide deck: the same story, cut where a lecturer pauses.
+
+Build both decks from the repository root with::
+
+    python scripts/make_deck.py
+
+which renders this scene with manim and converts it with manim-slides. Rendered
+on its own (``manim -qh scenes/forward_pass_slides.py ForwardPassSlides``), it
+writes the slides' clips and their index to ``<media_dir>/slides/``.
+
+Every phase ends a slide, and so does every pause point of the story: inside the
+two hidden layers, after the weighted sum is written and again after ReLU; in
+the output layer, after the logits. Each slide's speaker notes are the subtitle
+cues shown during it, with their real numbers.
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+from manim import __version__ as manim_version
+from manim import config
+from manim._config.utils import ManimConfig
+from manim_slides import Slide
+from manim_slides.config import PresentationConfig
+
+from forward_pass import ForwardPassScene, SetupError
+
+__all__ = ["SLIDES_FOLDER", "ForwardPassSlides", "check_slides_support"]
+
+SLIDES_FOLDER = "slides"
+"""Where, inside manim's media folder, the slides' clips and their index go."""
+
+SLIDE_SETTINGS = (
+    "write_to_movie",
+    "max_files_cached",
+    "flush_cache",
+    "disable_caching",
+    "progress_bar",
+    "from_animation_number",
+)
+"""The manim settings that manim-slides reads or sets while it renders (its ``slide/manim.py``)."""
+
+
+def check_slides_support() -> None:
+    """Stop before the first frame if this manim lacks a setting that manim-slides relies on."""
+    missing = [name for name in SLIDE_SETTINGS if not isinstance(getattr(ManimConfig, name, None), property)]
+    if missing:
+        raise SetupError(
+            f"manim {manim_version} is not supported by manim-slides {version('manim-slides')}: "
+            f"it has no {', '.join(missing)} setting; the deck needs the manim that pyproject.toml pins "
+            "(bash scripts/setup.sh installs it)"
+        )
+
+
+class ForwardPassSlides(Slide, ForwardPassScene):
+    """:class:`ForwardPassScene`, cut into one slide per step, each with its subtitles as speaker notes."""
+
+    skip_reversing = True
+    """Slides only go forward, so manim-slides need not render every clip backwards too."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        try:
+            check_slides_support()
+        except SetupError as error:
+            sys.stderr.write(f"\nforward_pass: error: {error}\n")
+            sys.stderr.flush()
+            raise SystemExit(2) from None
+        # Absolute, because manim-slides reads a relative clip path as relative to the folder's parent.
+        kwargs.setdefault("output_folder", Path(config.media_dir).resolve() / SLIDES_FOLDER)
+        self.slides_folder = Path(kwargs["output_folder"])
+        self.step_notes: list[str] = []
+        super().__init__(*args, **kwargs)
+
+    def on_step_end(self, captions: list[str]) -> None:
+        """End the slide here; its speaker notes are the cues shown during it."""
+        self.step_notes.append("\n\n".join(captions))
+        self.next_slide()
+
+    def render(self, *args, **kwargs) -> None:
+        """Render the slides, then write each step's notes into the slides' index.
+
+        manim-slides takes a slide's notes when the slide starts, but a step's
+        cues are known only when it ends; so they are written in afterwards, and
+        the slides must match the steps one for one.
+        """
+        super().render(*args, **kwargs)
+        index = self.slides_folder / f"{type(self).__name__}.json"
+        presentation = PresentationConfig.from_file(index)
+        if len(presentation.slides) != len(self.step_notes):
+            raise RuntimeError(
+                f"{index}: manim-slides cut {len(presentation.slides)} slides, but the story has "
+                f"{len(self.step_notes)} steps"
+            )
+        for slide, notes in zip(presentation.slides, self.step_notes):
+            slide.notes = notes
+        presentation.to_file(index)
