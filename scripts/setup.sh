@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what a fresh Debian/Ubuntu machine lacks to render and test the scene:
-# the apt packages (as root) and a virtual environment in .venv, installed from
-# the hashed lock requirements/pinned.txt. A second run skips whatever is already there.
+# the apt packages (as root), reveal.js in deck/node_modules for the slide decks,
+# and a virtual environment in .venv, installed from the hashed lock
+# requirements/pinned.txt. A second run skips whatever is already there.
 #
 #   bash scripts/setup.sh             the pinned environment (.venv: manim 0.19.1)
 #   bash scripts/setup.sh --newest    also .venv-newest, from requirements/newest.txt (the newest manim)
@@ -39,6 +40,8 @@ if ! "$PYTHON" -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(os.pat
   APT_PACKAGES+=(python3-dev)
 fi
 command -v cc >/dev/null 2>&1 || APT_PACKAGES+=(gcc libc6-dev)
+# npm brings reveal.js from the npm registry.
+command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(npm)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -55,6 +58,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
   echo "setup: apt packages already installed"
+fi
+
+# reveal.js, at the version and hash that deck/package-lock.json pins, for the
+# offline HTML deck; installed again only when the lock changes.
+reveal_stamp=deck/node_modules/.package-lock.sha256
+reveal_want=$(sha256sum deck/package-lock.json | cut -d' ' -f1)
+if [ -f deck/node_modules/reveal.js/package.json ] && [ -f "$reveal_stamp" ] && [ "$(cat "$reveal_stamp")" = "$reveal_want" ]; then
+  echo "setup: reveal.js is up to date"
+else
+  echo "setup: installing reveal.js into deck/node_modules"
+  (cd deck && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$reveal_want" > "$reveal_stamp"
 fi
 
 # uv, itself installed from a hashed lock, downloads and builds the packages in
