@@ -16,13 +16,11 @@ cues shown during it, with their real numbers.
 
 from __future__ import annotations
 
-import sys
 from importlib.metadata import version
 from pathlib import Path
 
 from manim import __version__ as manim_version
 from manim import config
-from manim._config.utils import ManimConfig
 from manim_slides import Slide
 from manim_slides.config import PresentationConfig
 
@@ -46,11 +44,11 @@ SLIDE_SETTINGS = (
 
 def check_slides_support() -> None:
     """Stop before the first frame if this manim lacks a setting that manim-slides relies on."""
-    missing = [name for name in SLIDE_SETTINGS if not isinstance(getattr(ManimConfig, name, None), property)]
+    missing = [name for name in SLIDE_SETTINGS if not isinstance(getattr(type(config), name, None), property)]
     if missing:
         raise SetupError(
             f"manim {manim_version} is not supported by manim-slides {version('manim-slides')}: "
-            f"it has no {', '.join(missing)} setting; the deck needs the manim that pyproject.toml pins "
+            f"manim has no {' and no '.join(missing)} setting; the deck needs the manim that pyproject.toml pins "
             "(bash scripts/setup.sh installs it)"
         )
 
@@ -62,12 +60,9 @@ class ForwardPassSlides(Slide, ForwardPassScene):
     """Slides only go forward, so manim-slides need not render every clip backwards too."""
 
     def __init__(self, *args, **kwargs) -> None:
-        try:
+        # Before Slide.__init__, which sets one of those settings.
+        with self.stop_on(SetupError):
             check_slides_support()
-        except SetupError as error:
-            sys.stderr.write(f"\nforward_pass: error: {error}\n")
-            sys.stderr.flush()
-            raise SystemExit(2) from None
         # Absolute, because manim-slides reads a relative clip path as relative to the folder's parent.
         kwargs.setdefault("output_folder", Path(config.media_dir).resolve() / SLIDES_FOLDER)
         self.slides_folder = Path(kwargs["output_folder"])

@@ -101,6 +101,7 @@ class PhasedScene(FastScene):
         self._beats = 0
         self._caption: tuple[str, float] | None = None
         self._step_captions: list[str] = []
+        self._step_start = 0.0
 
     # ------------------------------------------------------------------ phases and beats
 
@@ -150,6 +151,7 @@ class PhasedScene(FastScene):
 
     def _end_step(self) -> None:
         captions, self._step_captions = self._step_captions, []
+        self._step_start = self.time
         if self._caption is not None:
             # A cue running on into the next step belongs to both.
             self._step_captions.append(self._caption[0])
@@ -159,6 +161,9 @@ class PhasedScene(FastScene):
 
     def say(self, text: str) -> None:
         """Start a subtitle cue; it lasts until the next cue or the end of the phase."""
+        if self._caption is not None and self.time == self._step_start and self._step_captions == [self._caption[0]]:
+            # The cue carried into this step ends as the step begins, so the step never shows it.
+            self._step_captions.clear()
         self._end_caption()
         self._caption = (text, self.time)
         self._step_captions.append(text)
