@@ -39,6 +39,7 @@ import srt
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 
+from dry_run import dry_run
 from forward_pass import ForwardPassScene
 from network_model import format_value, forward, load_network
 from timeline import phase_frame_spans
@@ -58,8 +59,8 @@ SLIDES_PER_PHASE = {
     # A pause after the weighted sum is written, and another after ReLU.
     "Layer 1 forward": 3,
     "Layer 2 forward": 3,
-    # A pause after the logits, before the probabilities.
-    "Output layer": 2,
+    # A pause after the logits, and another before the probabilities are taken.
+    "Output layer": 3,
     "Prediction": 1,
     "Weight matrix": 1,
     "Outro": 1,
@@ -149,19 +150,44 @@ def slide_spans(clip_frames: list[list[str]]) -> list[tuple[float, float]]:
     return spans
 
 
-def expected_notes(deck: Deck, spans: list[tuple[float, float]]) -> list[str]:
-    """For each slide, the subtitle cues that are on screen during it, from the subtitles manim wrote."""
-    cues = list(srt.parse(deck.subtitles.read_text(encoding="utf-8")))
-    overlap = timedelta(seconds=FRAME / 2)
-    notes = []
-    for start, end in spans:
-        shown = [
+def cues_shown(cues: list[srt.Subtitle], spans: list[tuple[float, float]], fps: float) -> list[list[str]]:
+    """For each span of seconds, the texts of the cues on screen during it for at least a frame."""
+    overlap = timedelta(seconds=0.5 / fps)
+    return [
+        [
             cue.content
             for cue in cues
             if cue.start < timedelta(seconds=end) - overlap and cue.end > timedelta(seconds=start) + overlap
         ]
-        notes.append("\n\n".join(shown))
-    return notes
+        for start, end in spans
+    ]
+
+
+def expected_notes(deck: Deck, spans: list[tuple[float, float]]) -> list[str]:
+    """For each slide, the subtitle cues that are on screen during it, from the subtitles manim wrote."""
+    cues = list(srt.parse(deck.subtitles.read_text(encoding="utf-8")))
+    return ["\n\n".join(shown) for shown in cues_shown(cues, spans, FPS)]
+
+
+# ---------------------------------------------------------------- the steps, without rendering
+
+
+class StepRecorder(ForwardPassScene):
+    """The story as a deck hears it: each step's end time and captions."""
+
+    def on_step_end(self, captions: list[str]) -> None:
+        self.__dict__.setdefault("steps", []).append((self.time, captions))
+
+
+def test_each_step_hears_exactly_the_cues_it_shows() -> None:
+    run = dry_run(StepRecorder)
+    steps = run.scene.steps
+    assert len(steps) == sum(SLIDES_PER_PHASE.values())
+    ends = [time for time, _ in steps]
+    spans = list(zip([0.0, *ends[:-1]], ends))
+    assert cues_shown(run.subcaptions, spans, 60) == [captions for _, captions in steps]
+    # A cue that runs on past a pause is heard by the steps on both sides of it.
+    assert any(before[-1] == after[0] for (_, before), (_, after) in zip(steps, steps[1:]))
 
 
 # ---------------------------------------------------------------- the command and the slides
@@ -178,7 +204,7 @@ def test_make_deck_writes_both_decks_and_nothing_else(deck: Deck) -> None:
 
 @pytest.mark.render
 def test_one_slide_per_step_and_phases_end_on_slide_ends(deck: Deck, clip_frames: list[list[str]]) -> None:
-    assert len(deck.slides) == sum(SLIDES_PER_PHASE.values()) == 13
+    assert len(deck.slides) == sum(SLIDES_PER_PHASE.values()) == 14
     assert list(SLIDES_PER_PHASE) == list(PHASES)
     assert all(frames for frames in clip_frames), "a slide has an empty clip"
     ends = list(itertools.accumulate(len(frames) for frames in clip_frames))
