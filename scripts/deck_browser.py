@@ -75,6 +75,9 @@ def chromium() -> Iterator[webdriver.Chrome]:
         for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size={VIEWPORT[0]},{VIEWPORT[1]}"):
             options.add_argument(flag)
         options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+        # reveal.js writes its speaker view into a new window that never finishes loading, and a
+        # driver that waited for page loads would wait there for ever; open_deck waits for reveal.js.
+        options.page_load_strategy = "none"
         try:
             # The driver is named, so that selenium never looks for one on the network.
             driver = webdriver.Chrome(service=Service(executable_path=driver_binary), options=options)
@@ -144,6 +147,27 @@ def play_to(driver: webdriver.Chrome, seconds: float, timeout: float = 20.0) -> 
 def current_slide(driver: webdriver.Chrome) -> int:
     """The index of the slide on screen, from 0."""
     return driver.execute_script("return Reveal.getIndices().h")
+
+
+def speaker_notes(driver: webdriver.Chrome, timeout: float = 30.0) -> str:
+    """Press S for reveal.js's speaker view, as a lecturer would, and return the notes it shows."""
+    deck = driver.current_window_handle
+    before = set(driver.window_handles)
+    ActionChains(driver).send_keys("s").perform()
+    deadline = time.monotonic() + timeout
+    while not set(driver.window_handles) - before:
+        if time.monotonic() > deadline:
+            raise BrowserError(f"no speaker view opened in {timeout:g} s")
+        time.sleep(0.05)
+    driver.switch_to.window((set(driver.window_handles) - before).pop())
+    try:
+        script = (
+            "const notes = document.querySelector('.speaker-controls-notes .value'); return notes && notes.innerText"
+        )
+        return wait_for(driver, script, max(deadline - time.monotonic(), 1), "the speaker view's notes")
+    finally:
+        driver.close()
+        driver.switch_to.window(deck)
 
 
 def browser_errors(driver: webdriver.Chrome) -> list[str]:

@@ -306,10 +306,12 @@ def test_html_deck_plays_every_slide_offline_from_an_empty_folder(
                     "return Array.from(Reveal.getCurrentSlide().querySelectorAll('aside.notes p'), p => p.textContent)"
                 )
                 assert shown == notes[number].split("\n\n"), f"slide {number + 1}: the speaker notes"
+            speaker_view = browser.speaker_notes(driver)
             errors = browser.browser_errors(driver)
             requests = browser.remote_requests(driver)
     except browser.BrowserError as error:
         pytest.fail(str(error), pytrace=False)
+    assert [line for line in speaker_view.splitlines() if line] == notes[-1].split("\n\n")
     assert errors == [], "the browser console shows errors"
     assert requests == [], "the deck asked for something over the network"
 
@@ -336,6 +338,10 @@ def test_pptx_has_each_slide_with_its_clip_and_notes(deck: Deck, clip_frames: li
         assert media.content_type == "video/mp4"
         assert media.blob == Path(indexed["file"]).read_bytes(), f"slide {number}: not its own clip"
         assert frames_of(data=media.blob) == frames, f"slide {number}: the clip does not decode to its frames"
+        # The clip starts as the slide opens: a media node for it, with no delay, in the slide's timing.
+        shape_id = movie._element.find(f".//{qn('p:cNvPr')}").get("id")
+        starts = slide._element.xpath(f".//p:timing//p:video[.//p:spTgt[@spid='{shape_id}']]//p:cond/@delay")
+        assert starts == ["0"], f"slide {number}: the clip does not start with the slide ({starts})"
         assert slide.has_notes_slide, f"slide {number}: no notes"
         assert slide.notes_slide.notes_text_frame.text == indexed["notes"], f"slide {number}: the notes"
 
