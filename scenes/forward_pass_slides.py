@@ -24,7 +24,8 @@ from manim import config
 from manim_slides import Slide
 from manim_slides.config import PresentationConfig
 
-from forward_pass import ForwardPassScene, SetupError
+from forward_pass import ForwardPassScene
+from phased_scene import SetupError
 
 __all__ = ["SLIDES_FOLDER", "ForwardPassSlides", "check_slides_support"]
 

@@ -7,7 +7,7 @@ Run from the repository root::
 It opens the deck from a copy in an empty folder, steps to the slide with the
 arrow key as a lecturer would, lets the slide's clip play to its end, and saves
 the browser's view at 1280x720. It needs Debian's ``chromium`` and
-``chromium-driver``, which ``scripts/setup.sh`` installs.
+``chromium-driver``, which ``scripts/setup.sh --browser`` installs.
 """
 
 from __future__ import annotations
@@ -22,11 +22,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
-from selenium.webdriver.chrome.service import Service
-from selenium.webdriver.common.action_chains import ActionChains
-from selenium.webdriver.common.keys import Keys
+try:
+    from selenium import webdriver
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+except ImportError as missing:
+    sys.exit(
+        f"deck_browser: error: {missing.name} is not installed here; use the environment "
+        "that bash scripts/setup.sh installs in .venv"
+    )
 
 VIEWPORT = (1280, 720)
 CHROMIUM_FLAGS = (
@@ -41,7 +47,7 @@ CHROMIUM_FLAGS = (
     # No name resolves, so nothing outside this machine can be reached.
     "--host-resolver-rules=MAP * ~NOTFOUND",
 )
-INSTALL_HINT = "apt-get install chromium chromium-driver (bash scripts/setup.sh installs them)"
+INSTALL_HINT = "apt-get install chromium chromium-driver (bash scripts/setup.sh --browser installs them)"
 LOCAL_SCHEMES = ("file:", "data:", "blob:")
 """The only kinds of address an offline deck may load from."""
 

@@ -40,9 +40,15 @@ import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
-from manim_slides.config import PresentationConfig
-from manim_slides.convert import JsBool, PowerPoint, RevealJS, SlideNumber
-from pydantic import ValidationError
+try:
+    from manim_slides.config import PresentationConfig
+    from manim_slides.convert import JsBool, PowerPoint, RevealJS, SlideNumber
+    from pydantic import ValidationError
+except ImportError as missing:
+    sys.exit(
+        f"make_deck: error: {missing.name} is not installed here; the decks are made in the environment "
+        "that bash scripts/setup.sh installs in .venv"
+    )
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENE_FILE = ROOT / "scenes" / "forward_pass_slides.py"
