@@ -48,8 +48,9 @@ CHROMIUM_FLAGS = (
     "--host-resolver-rules=MAP * ~NOTFOUND",
 )
 INSTALL_HINT = "apt-get install chromium chromium-driver (bash scripts/setup.sh --browser installs them)"
-LOCAL_SCHEMES = ("file:", "data:", "blob:")
-"""The only kinds of address an offline deck may load from."""
+LOCAL_SCHEMES = ("file:", "data:", "blob:", "chrome:")
+"""Addresses that never reach the network: the deck's own kinds, and the browser's own pages
+(its new-tab page, still loading its parts when the deck is opened)."""
 
 CURRENT_VIDEO = """
 const slide = Reveal.getCurrentSlide();
