@@ -288,8 +288,9 @@ class MatrixPanel(VGroup):
             self.body.scale(entry_height / self.weights.get_entries()[0].height)
             fit_within(self.body, max_width, max_height)
             self.symbols = VGroup()
-        # One baseline for all the names (none has a descender), above the tallest matrix.
-        baseline = self.weights.get_top()[1] + 0.1
+        # One baseline for all the names (none has a descender), above the tallest matrix:
+        # W when the layer grows, x when it shrinks.
+        baseline = max(matrix.get_top()[1] for matrix in (self.weights, self.inputs, self.bias, self.z)) + 0.1
         for symbol, matrix in zip(self.symbols, (self.weights, self.inputs, self.bias, self.z)):
             symbol.set_x(matrix.get_x()).align_to([0, baseline, 0], DOWN)
         self.add(self.body, self.symbols)

@@ -1,4 +1,4 @@
-"""Any network of four layers, 1 to 8 neurons each: the layout holds and the timing too."""
+"""Any network of four layers, 1 to 8 neurons each, growing or shrinking: the layout holds and the timing too."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ SHAPES = {
     "many classes": {"layer_sizes": [3, 4, 4, 8], "inputs": [0.5, 0.8, 0.3], "seed": 3},
     "negative inputs": {"layer_sizes": [3, 4, 4, 2], "inputs": [-0.5, -0.8, -0.3], "seed": 4},
     "uneven layers": {"layer_sizes": [2, 7, 3, 5], "inputs": [1.0, -1.0], "seed": 5},
+    "shrinking layers": {"layer_sizes": [4, 2, 2, 2], "inputs": [0.5, -0.8, 0.3, 0.9], "seed": 6},
     "all-zero activations": zero_hidden_layers(),
 }
 
