@@ -189,6 +189,11 @@ class ForwardPassScene(PhasedScene):
         fit_within(rows, PANEL_SPLIT_X - PANEL_LEFT_X - 0.5, PANEL_TOP_Y - PANEL_BOTTOM_Y - 0.4)
         return rows.move_to([(PANEL_LEFT_X + PANEL_SPLIT_X) / 2, (PANEL_TOP_Y + PANEL_BOTTOM_Y) / 2, 0])
 
+    def _in_panel(self, mobject):
+        """Place ``mobject`` in the middle of the whole panel, for a phase without the rule beside it."""
+        fit_within(mobject, PANEL_RIGHT_X - PANEL_LEFT_X - 0.7, PANEL_TOP_Y - PANEL_BOTTOM_Y - 0.35)
+        return mobject.move_to(self.panel)
+
     def _in_work_area(self, mobject):
         """Place ``mobject`` in the right-hand part of the panel, left-aligned and centred vertically."""
         max_width = PANEL_RIGHT_X - PANEL_SPLIT_X - 0.6
@@ -227,12 +232,12 @@ class ForwardPassScene(PhasedScene):
     def show_inputs(self) -> None:
         inputs = self.network.inputs
         vector = "(" + ", ".join(format_value(x) for x in inputs) + ")"
-        self.input_vector = self._in_work_area(
+        self.input_vector = self._in_panel(
             VGroup(
                 Text("input", font=FONT, font_size=22, color=DIM_TEXT_COLOR),
                 MathTex(f"x = {vector}", font_size=40, color=TEXT_COLOR),
             ).arrange(RIGHT, buff=0.3)
-        ).move_to(self.panel)
+        )
         with self.phase("Input layer"):
             self.say(f"The input x = {vector} enters the input neurons.")
             self.beat(FadeIn(self.panel), FadeIn(self.input_vector), share=0.2)
@@ -398,7 +403,7 @@ class ForwardPassScene(PhasedScene):
     def show_full_network(self) -> None:
         trace = self.trace
         inputs = "(" + ", ".join(format_value(x) for x in self.network.inputs) + ")"
-        summary = self._in_work_area(
+        summary = self._in_panel(
             Text(
                 f"x = {inputs}  →  {trace.predicted_class}, p = {format_value(trace.probabilities[trace.prediction])}",
                 font=FONT,
@@ -406,7 +411,6 @@ class ForwardPassScene(PhasedScene):
                 color=TEXT_COLOR,
             )
         )
-        summary.move_to(self.panel)
         with self.phase("Outro"):
             self.say(
                 f"The whole forward pass: x = {inputs} gives {trace.predicted_class} "

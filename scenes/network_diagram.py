@@ -257,7 +257,7 @@ class NetworkDiagram(VGroup):
             new_values.add(self.value_label(layer, index, value, level))
         old_values = self.values[layer]
         # The handle moves to the new numbers at once; the old ones fade out on their own.
-        self.values.submobjects[layer] = new_values
+        self.values[layer] = new_values
         if len(old_values):
             animations.append(FadeOut(old_values, scale=0.6))
         animations.append(FadeIn(new_values, scale=0.6))

@@ -219,7 +219,6 @@ class ProbabilityPanel(VGroup):
         name_width = 0.34 * width
         number_width = 0.2 * width
         bar_width = width - name_width - number_width - 0.3
-        self.bar_width = bar_width
         for name, p, y in zip(class_names, probabilities, row_ys):
             label = Text(name, font=FONT, font_size=font_size, color=TEXT_COLOR)
             fit_within(label, name_width, row_height * 1.4)

@@ -24,7 +24,7 @@ class Snapshot:
     """Each visible text as (a description, its [[x0, y0], [x1, y1]] box)."""
     boxes: list[tuple[str, np.ndarray]]
     """Every visible mobject with points, as (its class name, its box)."""
-    smallest_glyph: list[tuple[str, float]]
+    tallest_glyph: list[tuple[str, float]]
     """Each visible text with the height of its tallest glyph, in scene units."""
 
 
@@ -150,7 +150,7 @@ def layout_problems(run: DryRun, min_glyph: float) -> list[str]:
                 -x_radius <= box[0][0] and box[1][0] <= x_radius and -y_radius <= box[0][1] and box[1][1] <= y_radius
             ):
                 problems.append(f"{snap.phase}: a {kind} leaves the frame at {box.round(2).tolist()}")
-        for text, height in snap.smallest_glyph:
+        for text, height in snap.tallest_glyph:
             if re.search(r"[A-Za-z0-9]", text.split("(", 1)[1]) and height < min_glyph:
                 problems.append(f"{snap.phase}: {text} is {height:.3f} units tall")
     return problems

@@ -44,7 +44,9 @@ def run_to_end(scene: Scene, animations) -> None:
     its moving parts; with no play, the last frame is drawn whole.
     """
     for animation in map(prepare_animation, animations):
-        animation._setup_scene(scene)
+        # What Scene.play does first: bring in what an animation introduces, unless it is already there.
+        if animation.is_introducer() and animation.mobject not in scene.get_mobject_family_members():
+            scene.add(animation.mobject)
         animation.begin()
         animation.finish()
         animation.clean_up_from_scene(scene)
