@@ -47,8 +47,8 @@ MAX_SPACING = 1.05
 """The largest distance between neighbouring neurons, for short layers."""
 RADIUS_PER_SPACING = 0.4
 """A neuron's radius as a share of the spacing, so dense layers keep a gap."""
-VALUE_FIT = 1.7
-"""A value label inside a neuron is at most this many radii wide."""
+VALUE_FIT = 1.8
+"""A value label inside a neuron is at most this many radii wide: at 0.6 radii tall, its corners stay inside the circle."""
 WEIGHT_LABEL_FONT_SIZE = 26
 """The weight labels' size at full spacing; denser layers get smaller labels."""
 WEIGHT_LABEL_POSITION = 0.36

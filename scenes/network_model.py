@@ -15,6 +15,11 @@ The parameters file is JSON::
 that ``z = W a + b``. Hidden layers use ReLU and the output layer uses softmax.
 When ``weights`` and ``biases`` are both left out and ``seed`` is given, they are
 drawn from ``numpy.random.default_rng(seed)`` and rounded to two decimals.
+
+Every number must fit where it is shown: the inputs, weights and biases lie
+within ``MAX_PARAMETER`` of 0, and every ``z`` and ``a`` the forward pass computes
+within ``MAX_SHOWN_VALUE``, at the two decimals on screen. A file beyond either
+bound is refused, with the field, or the layer and neuron, that is out of range.
 """
 
 from __future__ import annotations
@@ -33,8 +38,11 @@ __all__ = [
     "NETWORK_ENV_VAR",
     "ForwardTrace",
     "LayerTrace",
+    "MAX_PARAMETER",
+    "MAX_SHOWN_VALUE",
     "Network",
     "NetworkFileError",
+    "check_trace",
     "format_value",
     "forward",
     "load_network",
@@ -51,6 +59,10 @@ LAYER_COUNT = 4
 MIN_LAYER_SIZE = 1
 MAX_LAYER_SIZE = 8
 MIN_CLASSES = 2
+MAX_PARAMETER = 10.0
+"""The largest magnitude of an input, a weight or a bias: ``-10.00`` is as wide as any number a neuron shows."""
+MAX_SHOWN_VALUE = 99.99
+"""The largest magnitude of a computed ``z`` or ``a``, as shown to two decimals: ``-99.99`` fits inside a neuron."""
 REQUIRED_FIELDS = ("layer_sizes", "inputs", "weights", "biases", "class_names")
 
 
@@ -268,7 +280,36 @@ def parse_network(data: object, source: str = "<memory>") -> Network:
     for index, name in enumerate(names):
         if not isinstance(name, str) or not name.strip():
             raise fail(f"class_names[{index}]", "expected a non-empty string")
-    return Network(sizes, inputs, weights, biases, tuple(name.strip() for name in names), source)
+    network = Network(sizes, inputs, weights, biases, tuple(name.strip() for name in names), source)
+    check_trace(forward(network))
+    return network
+
+
+def layer_name(index: int, layer_count: int = LAYER_COUNT) -> str:
+    """``hidden layer 1`` or ``output layer``, for the layer that ``LayerTrace.index`` numbers."""
+    return "output layer" if index == layer_count - 1 else f"hidden layer {index}"
+
+
+def check_trace(trace: ForwardTrace) -> None:
+    """Refuse a forward pass with a value that is not finite or too large to show.
+
+    Raises :class:`NetworkFileError` naming the network's file, then the layer and
+    the neuron of the first such value.
+    """
+    count = len(trace.network.layer_sizes)
+    for layer in trace.layers:
+        for symbol, values in (("z", layer.z), ("a", layer.a)):
+            for neuron, value in enumerate(values):
+                where = f"{layer_name(layer.index, count)}, neuron {neuron}"
+                if not math.isfinite(value):
+                    raise NetworkFileError(trace.network.source, where, f"{symbol} is not a finite number ({value})")
+                if abs(float(format_value(value))) > MAX_SHOWN_VALUE:
+                    raise NetworkFileError(
+                        trace.network.source,
+                        where,
+                        f"{symbol} = {format_value(value)} is beyond ±{MAX_SHOWN_VALUE}, the most a neuron can show; "
+                        "make the inputs, weights or biases smaller",
+                    )
 
 
 def _random_parameters(seed, sizes, fail):
@@ -323,6 +364,11 @@ def _check_number(item, field, fail) -> None:
         finite = False
     if not finite:
         raise fail(field, f"expected a finite number, got {item}")
+    if abs(item) > MAX_PARAMETER:
+        raise fail(
+            field,
+            f"{item:g} is out of range; inputs, weights and biases lie from -{MAX_PARAMETER:g} to {MAX_PARAMETER:g}",
+        )
 
 
 def _is_int(value) -> bool:

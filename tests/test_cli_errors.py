@@ -83,11 +83,26 @@ def nan_weight() -> str:
     return text
 
 
+def huge_weight() -> str:
+    data = good_data()
+    data["weights"][0][0][0] = 1e200
+    return json.dumps(data)
+
+
+def sum_beyond_the_bound() -> str:
+    data = good_data()
+    data["inputs"] = [10, 10, 10]
+    data["weights"][0][1] = [5, 5, 5]
+    return json.dumps(data)
+
+
 MISTAKES = {
     "broken JSON": (broken_json, ("invalid JSON", "line 4,")),
     "missing field": (missing_field, ("class_names: missing field",)),
     "wrong shape": (wrong_shape, ("weights[1]:", "(4, 4)", "got (4, 3)")),
     "NaN": (nan_weight, ("weights[2][1][0]:", "finite")),
+    "huge weight": (huge_weight, ("weights[0][0][0]:", "1e+200", "-10 to 10")),
+    "sum beyond the bound": (sum_beyond_the_bound, ("hidden layer 1, neuron 1:", "150.20", "99.99")),
 }
 
 

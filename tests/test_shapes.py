@@ -21,6 +21,27 @@ def zero_hidden_layers():
     }
 
 
+def numbers_at_the_bounds():
+    """The widest numbers the bounds allow, wherever a number is shown, in the densest network.
+
+    Layer 1's sums have the widest terms (``10.00·(-10.00)``), cancelling to z = ±9.99;
+    layer 2 gives a = 99.99 and clips z = -99.99; the logits reach ±99.99.
+    """
+    n = 8
+    even = [1.0 if i % 2 == 0 else 0.0 for i in range(n)]
+    w1 = [[10.0 if i % 2 == 0 else -10.0 for i in range(n)] for _ in range(n)]
+    b1 = [9.99 if j % 2 == 0 else -9.99 for j in range(n)]
+    w2 = [[2.5 * e * (1 if j % 2 == 0 else -1) for e in even] for j in range(n)]
+    b2 = [0.09 if j % 2 == 0 else -0.09 for j in range(n)]
+    w3 = [[w * e for e in even] for w in (0.25, -0.25, *[0.24] * (n - 2))]
+    return {
+        "layer_sizes": [n] * 4,
+        "inputs": [-10.0] * n,
+        "weights": [w1, w2, w3],
+        "biases": [b1, b2, [0.0] * n],
+    }
+
+
 SHAPES = {
     "one-neuron layers": {"layer_sizes": [1, 1, 1, 2], "inputs": [0.7], "seed": 1},
     "eight-neuron layers": {"layer_sizes": [8, 8, 8, 8], "inputs": [0.1 * i - 0.3 for i in range(8)], "seed": 2},
@@ -29,6 +50,7 @@ SHAPES = {
     "uneven layers": {"layer_sizes": [2, 7, 3, 5], "inputs": [1.0, -1.0], "seed": 5},
     "shrinking layers": {"layer_sizes": [4, 2, 2, 2], "inputs": [0.5, -0.8, 0.3, 0.9], "seed": 6},
     "all-zero activations": zero_hidden_layers(),
+    "numbers at the bounds": numbers_at_the_bounds(),
 }
 
 MIN_GLYPH = 0.1

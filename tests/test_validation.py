@@ -10,9 +10,10 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from network_model import NetworkFileError, load_network
+from network_model import Network, NetworkFileError, forward, load_network
 from timeline import TimingError, check_phases
 
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "assets" / "network.json"
@@ -373,3 +374,83 @@ def test_phases_not_a_mapping():
     with pytest.raises(TimingError) as caught:
         check_phases(list(GOOD_PHASES.items()), PHASE_NAMES)
     assert_names(caught.value, "PHASES", "mapping", "list")
+
+
+# ------------------------------------------------ numbers that can be shown
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [(("weights", 0, 0, 0), 1e200), (("inputs", 0), 50), (("biases", 2, 1), -10.5), (("weights", 1, 3, 2), -11)],
+)
+def test_a_parameter_beyond_the_bound_names_its_field(tmp_path, path, value):
+    data = good_data()
+    *outer, last = path
+    container = data
+    for key in outer:
+        container = container[key]
+    container[last] = value
+    field = path[0] + "".join(f"[{index}]" for index in path[1:])
+    file = write(tmp_path, data)
+    error = load_error(file)
+    assert error.field == field
+    assert_names(error, str(file), f"{field}:", "-10 to 10")
+
+
+@pytest.mark.parametrize("value", [10, -10, 10.0, 9.999])
+def test_a_parameter_at_the_bound_is_fine(tmp_path, value):
+    data = good_data()
+    data["inputs"] = [value, 0.0, 0.0]
+    data["weights"][0] = [[0.1, 0.0, 0.0]] * 4
+    load_network(write(tmp_path, data))
+
+
+def test_a_weighted_sum_beyond_the_bound_names_the_layer_and_neuron(tmp_path):
+    data = good_data()
+    data["inputs"] = [10, 10, 10]
+    data["weights"][0][2] = [4, 4, -0.5]  # z = 40 + 40 - 5 - 0.1 = 74.9: shown
+    data["weights"][0][3] = [4, 4, 2.5]  # z = 40 + 40 + 25 + 0.05 = 105.05: beyond
+    path = write(tmp_path, data)
+    error = load_error(path)
+    assert_names(error, str(path), "hidden layer 1, neuron 3", "105.05", "99.99")
+
+
+def test_a_logit_beyond_the_bound_names_the_output_neuron(tmp_path):
+    data = good_data()
+    data["inputs"] = [10, 10, 10]  # every z of the hidden layers stays under 12
+    data["weights"][2][1] = [-4.0, -4.0, -4.0, -4.0]
+    path = write(tmp_path, data)
+    error = load_error(path)
+    assert_names(error, str(path), "output layer, neuron 1", "99.99")
+
+
+def test_values_that_show_as_99_99_are_fine(tmp_path):
+    data = good_data()
+    data["inputs"] = [10, 10, 0]
+    data["weights"][0] = [[0.0] * 3] * 4
+    data["weights"][1] = [[0.0] * 4] * 4
+    data["weights"][0][0] = [5, 4.999, 0]  # z = 99.99 + 0.1 = 100.09: beyond
+    path = write(tmp_path, data)
+    assert_names(load_error(path), "hidden layer 1, neuron 0", "100.09")
+    data["weights"][0][0] = [5, 4.989, 0]  # z = 99.89 + 0.1 = 99.99
+    load_network(write(tmp_path, data))
+
+
+def test_a_non_finite_value_in_the_forward_pass_is_refused():
+    # A file within the bounds cannot overflow; a network built in code can.
+    from network_model import check_trace
+
+    huge = np.full((4, 3), 1e200)
+    network = Network(
+        (3, 4, 4, 2),
+        np.full(3, 1e200),
+        (huge, np.ones((4, 4)), np.ones((2, 4))),
+        (np.zeros(4), np.zeros(4), np.zeros(2)),
+        ("a", "b"),
+        "net.json",
+    )
+    with np.errstate(all="ignore"):
+        trace = forward(network)
+    with pytest.raises(NetworkFileError) as caught:
+        check_trace(trace)
+    assert_names(caught.value, "net.json", "hidden layer 1, neuron 0", "not a finite number")
