@@ -74,6 +74,11 @@ PROBABILITY_LEFT_X = 2.95
 PROBABILITY_WIDTH = 3.85
 
 
+def listed(names: list[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 class ForwardPassScene(PhasedScene):
     """A forward pass through a [3, 4, 4, 2] network: inputs, two ReLU layers, softmax.
 
@@ -342,25 +347,44 @@ class ForwardPassScene(PhasedScene):
         self.work = softmax
 
     def announce_prediction(self) -> None:
+        """Mark the class with the highest probability; on a tie, mark every tied class alike and name none."""
         trace = self.trace
-        winner = trace.prediction
-        name = trace.predicted_class
-        probability = format_value(trace.probabilities[winner])
-        neuron = self.diagram.layers[-1][winner]
-        self.winner_box = surround(self.probability_panel.row(winner), color=WINNER_COLOR, buff=0.1, corner_radius=0.08)
-        self.winner_ring = neuron.copy().set_fill(opacity=0).set_stroke(WINNER_COLOR, width=6).scale(1.18)
+        top = trace.top_classes
+        names = [self.network.class_names[index] for index in top]
+        probability = format_value(trace.probabilities[top[0]])
+        self.top_boxes = VGroup(
+            *(
+                surround(self.probability_panel.row(index), color=WINNER_COLOR, buff=0.1, corner_radius=0.08)
+                for index in top
+            )
+        )
+        self.top_rings = VGroup(
+            *(
+                self.diagram.layers[-1][index].copy().set_fill(opacity=0).set_stroke(WINNER_COLOR, width=6).scale(1.18)
+                for index in top
+            )
+        )
+        if trace.is_tie:
+            equation = " = ".join(f"p_{{{index}}}" for index in top) + f" = {probability}"
+            shown = listed(names) if len(names) <= 3 else f"{len(names)} classes"
+            verdict_text = f"tie: {shown}, each with probability {probability}"
+            caption = (
+                f"A tie: {listed(names)} each have probability {probability}, so the network predicts no single class."
+            )
+        else:
+            equation = r"\hat{y} = \arg\max_i\, p_i = " + str(top[0])
+            verdict_text = f"prediction: {names[0]}, with probability {probability}"
+            caption = f"The prediction is {names[0]}, with probability {probability}."
         verdict = self._in_work_area(
             VGroup(
-                MathTex(r"\hat{y} = \arg\max_i\, p_i = " + str(winner), font_size=40, color=TEXT_COLOR),
-                Text(
-                    f"prediction: {name}, with probability {probability}", font=FONT, font_size=28, color=WINNER_COLOR
-                ),
+                MathTex(equation, font_size=40, color=TEXT_COLOR),
+                Text(verdict_text, font=FONT, font_size=28, color=WINNER_COLOR),
             ).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         )
         with self.phase("Prediction"):
-            self.say(f"The prediction is {name}, with probability {probability}.")
+            self.say(caption)
             self.beat(FadeOut(self.work), FadeIn(verdict[0]), share=0.2)
-            self.beat(FadeIn(self.winner_box), FadeIn(self.winner_ring, scale=1.3), FadeIn(verdict[1]), share=0.25)
+            self.beat(FadeIn(self.top_boxes), FadeIn(self.top_rings, scale=1.3), FadeIn(verdict[1]), share=0.25)
         self.work = verdict
 
     def show_weight_matrix(self) -> None:
@@ -403,19 +427,22 @@ class ForwardPassScene(PhasedScene):
     def show_full_network(self) -> None:
         trace = self.trace
         inputs = "(" + ", ".join(format_value(x) for x in self.network.inputs) + ")"
-        summary = self._in_panel(
-            Text(
-                f"x = {inputs}  →  {trace.predicted_class}, p = {format_value(trace.probabilities[trace.prediction])}",
-                font=FONT,
-                font_size=30,
-                color=TEXT_COLOR,
+        names = [self.network.class_names[index] for index in trace.top_classes]
+        probability = format_value(trace.probabilities[trace.top_classes[0]])
+        if trace.is_tie:
+            shown = listed(names) if len(names) <= 3 else f"{len(names)} classes"
+            result = f"tie: {shown}, p = {probability} each"
+            among = "between" if len(names) == 2 else "among"
+            caption = (
+                f"The whole forward pass: x = {inputs} gives a tie {among} {listed(names)}, "
+                f"each with probability {probability}."
             )
-        )
+        else:
+            result = f"{names[0]}, p = {probability}"
+            caption = f"The whole forward pass: x = {inputs} gives {names[0]} with probability {probability}."
+        summary = self._in_panel(Text(f"x = {inputs}  →  {result}", font=FONT, font_size=30, color=TEXT_COLOR))
         with self.phase("Outro"):
-            self.say(
-                f"The whole forward pass: x = {inputs} gives {trace.predicted_class} "
-                f"with probability {format_value(trace.probabilities[trace.prediction])}."
-            )
+            self.say(caption)
             self.beat(
                 FadeOut(self.work),
                 FadeOut(self.rule),

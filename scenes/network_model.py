@@ -144,9 +144,22 @@ class ForwardTrace:
         return self.layers[-1].a
 
     @property
+    def top_classes(self) -> tuple[int, ...]:
+        """Every class whose probability, as shown to two decimals, equals the highest.
+
+        One class is the prediction; more than one is a tie, and no class is predicted.
+        """
+        shown = format_value(float(np.max(self.probabilities)))
+        return tuple(index for index, p in enumerate(self.probabilities) if format_value(p) == shown)
+
+    @property
+    def is_tie(self) -> bool:
+        return len(self.top_classes) > 1
+
+    @property
     def prediction(self) -> int:
-        """The index of the winning class (the first one on a tie)."""
-        return int(np.argmax(self.probabilities))
+        """The index of the class with the highest probability; on a tie, the first of :attr:`top_classes`."""
+        return self.top_classes[0]
 
     @property
     def predicted_class(self) -> str:

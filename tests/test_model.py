@@ -132,6 +132,36 @@ def test_default_probabilities_round_to_design():
     assert trace.predicted_class == "Class 0"
 
 
+# ------------------------------------------------------------------ ties
+
+
+@pytest.mark.parametrize(
+    ("probabilities", "top"),
+    [
+        ([0.73, 0.27], (0,)),
+        ([0.5, 0.5], (0, 1)),
+        ([0.3255, 0.3258, 0.3255, 0.0232], (0, 1, 2)),  # all three show as 0.33
+        ([0.336, 0.334, 0.33], (0,)),  # 0.34 against 0.33
+        ([0.1, 0.45, 0.45], (1, 2)),
+    ],
+)
+def test_the_top_classes_are_those_that_show_the_highest_probability(probabilities, top):
+    logits = np.log(probabilities)
+    sizes = [3, 4, 4, len(probabilities)]
+    network = Network(
+        tuple(sizes),
+        np.zeros(3),
+        (np.zeros((4, 3)), np.zeros((4, 4)), np.zeros((len(probabilities), 4))),
+        (np.zeros(4), np.zeros(4), logits),
+        tuple(f"c{i}" for i in range(len(probabilities))),
+    )
+    trace = forward(network)
+    assert trace.probabilities.tolist() == pytest.approx(list(np.array(probabilities) / sum(probabilities)))
+    assert trace.top_classes == top
+    assert trace.is_tie == (len(top) > 1)
+    assert trace.prediction == top[0]
+
+
 # ---------------------------------------------------------------- softmax
 
 

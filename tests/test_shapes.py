@@ -21,6 +21,16 @@ def zero_hidden_layers():
     }
 
 
+def three_way_tie():
+    """Three classes at 0.33 as shown, though the second is ahead in the third decimal."""
+    return {
+        "layer_sizes": [3, 4, 4, 4],
+        "inputs": [0.5, 0.8, 0.3],
+        "weights": [[[0.1] * 3] * 4, [[0.1] * 4] * 4, [[0.0] * 4] * 4],
+        "biases": [[0.1] * 4, [0.1] * 4, [0.0, 0.001, 0.0, -3.0]],
+    }
+
+
 def numbers_at_the_bounds():
     """The widest numbers the bounds allow, wherever a number is shown, in the densest network.
 
@@ -50,6 +60,7 @@ SHAPES = {
     "uneven layers": {"layer_sizes": [2, 7, 3, 5], "inputs": [1.0, -1.0], "seed": 5},
     "shrinking layers": {"layer_sizes": [4, 2, 2, 2], "inputs": [0.5, -0.8, 0.3, 0.9], "seed": 6},
     "all-zero activations": zero_hidden_layers(),
+    "three-way tie": three_way_tie(),
     "numbers at the bounds": numbers_at_the_bounds(),
 }
 
@@ -90,3 +101,46 @@ def test_the_outro_shows_every_activation_and_the_classes(shape_run):
             assert f"DecimalNumber('{format_value(value)}')" in outro, name
     for class_name in trace.network.class_names:
         assert f"Text('{class_name.replace(' ', '')}')" in outro, name
+
+
+def phase_cues(run, phase: str) -> str:
+    """The subtitles that start during ``phase``."""
+    names = list(run.section_starts)
+    start = run.section_starts[phase]
+    following = names.index(phase) + 1
+    end = run.section_starts[names[following]] if following < len(names) else run.end_time
+    return " ".join(cue.content for cue in run.subcaptions if start - 1e-6 <= cue.start.total_seconds() < end - 1e-6)
+
+
+def contains(outer, inner) -> bool:
+    return bool((outer[0] <= inner[0] + 1e-6).all() and (inner[1] <= outer[1] + 1e-6).all())
+
+
+def test_the_top_classes_are_marked_alike_and_a_tie_is_called_one(shape_run):
+    name, run, trace = shape_run
+    # The classes whose probability, as shown, equals the highest.
+    shown = format_value(trace.probabilities.max())
+    top = [index for index, p in enumerate(trace.probabilities) if format_value(p) == shown]
+    names = trace.network.class_names
+    prediction = next(snap for snap in run.snapshots if snap.phase == "Prediction")
+    marks = [box for kind, box in prediction.boxes if kind in ("SurroundingRectangle", "RoundedRectangle")]
+    name_boxes = [
+        next(box for text, box in prediction.texts if text == f"Text('{class_name.replace(' ', '')}')")
+        for class_name in names
+    ]
+    marked = [index for index, box in enumerate(name_boxes) if any(contains(mark, box) for mark in marks)]
+    assert marked == list(top), f"{name}: rows {marked} are marked, the top classes are {list(top)}"
+    for phase in ("Prediction", "Outro"):
+        cues = phase_cues(run, phase)
+        snap = next(snap for snap in run.snapshots if snap.phase == phase)
+        screen = " ".join(text for text, _ in snap.texts)
+        assert shown in cues, f"{name}: {phase}: the subtitles do not give the top probability {shown}"
+        for index in top:
+            assert names[index] in cues, f"{name}: {phase}: the subtitles do not name {names[index]}"
+        if len(top) > 1:
+            assert "tie" in cues, f"{name}: {phase}: a tie, but the subtitles do not say so: {cues!r}"
+            assert "tie" in screen, f"{name}: {phase}: a tie, but the screen does not say so"
+            assert "prediction is" not in cues and "prediction:" not in screen, f"{name}: {phase}: a winner announced"
+            assert all(names[i] not in cues for i in range(len(names)) if i not in top), name
+        else:
+            assert "tie" not in cues and "tie" not in screen, name
