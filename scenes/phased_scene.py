@@ -14,7 +14,8 @@ through :meth:`PhasedScene.on_step_end`, with the subtitles the step showed.
 
 This module also names each play for manim's cache by what its frames follow
 from (see :meth:`PhasedScene.start_timeline`), so that a timing edit re-renders
-only the phase it touched.
+only the phase it touched. And ``manim -p`` on a machine with nothing to open the
+video with ends well: the scene says where the video is (see :meth:`PhasedScene.render`).
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ from pathlib import Path
 
 from manim import __version__ as manim_version
 from manim import config
+from manim.utils.file_ops import is_gif_format, write_to_movie
 
 from manim_adapters import FastScene
+from preview import skip_preview_without_opener
 from timeline import PhaseClock, TimingError, check_phases, exact_run_time, phase_frame_spans
 
 __all__ = ["PhasedScene", "SetupError", "check_latex", "inputs_digest", "without_phase_tables"]
@@ -71,6 +74,34 @@ class PhasedScene(FastScene):
 
     PROGRAM = "forward_pass"
     """The name that starts a one-line error."""
+
+    # ------------------------------------------------------------------ the whole render
+
+    def render(self, preview: bool = False) -> bool:
+        """Render the scene; where ``-p`` finds nothing to open the video with, say where it is instead.
+
+        manim would end a good render in an error there; this turns its preview off
+        first, and the render exits 0.
+        """
+        missing = skip_preview_without_opener(preview)
+        rerun = super().render(preview=preview and missing is None)
+        if missing is not None and not rerun:
+            sys.stderr.write(
+                f"{self.PROGRAM}: {missing} not found, so nothing opens the video; it is at {self.output_path()}\n"
+            )
+            sys.stderr.flush()
+        return rerun
+
+    def output_path(self) -> Path:
+        """The file this render writes, as manim's preview would open it."""
+        writer = self.renderer.file_writer
+        if config.save_last_frame or not write_to_movie():
+            path = Path(writer.image_file_path)
+        else:
+            path = Path(writer.gif_file_path if is_gif_format() else writer.movie_file_path)
+        with suppress(ValueError):
+            path = path.resolve().relative_to(Path.cwd().resolve())
+        return path
 
     # ------------------------------------------------------------------ before the first frame
 

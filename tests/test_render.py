@@ -1,9 +1,11 @@
 """The real thing: render the whole scene once at -ql and check the files manim writes.
 
 One render serves every test in this module (80 to 90 s on two cores shared with
-other work); skip them all with ``pytest --skip_render``. Everything is read back
-from disk: the MP4 and the section clips with PyAV, the sections index as JSON,
-the subtitles with the ``srt`` package that manim itself uses.
+other work); skip them all with ``pytest --skip_render``. It is the README's
+command, ``manim -p``, on a machine with nothing to open the video with (no
+``xdg-open``), as on a server. Everything is read back from disk: the MP4 and the
+section clips with PyAV, the sections index as JSON, the subtitles with the
+``srt`` package that manim itself uses.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -27,6 +31,7 @@ from PIL import Image
 from forward_pass import ForwardPassScene
 from manim_conventions import MANIM_VERSION, section_file_stem
 from network_model import format_value, forward, load_network
+from preview import opener
 from timeline import phase_frame_spans
 
 pytestmark = pytest.mark.render
@@ -123,16 +128,42 @@ def decode(path: Path) -> Decoded:
         )
 
 
+OPENERS = ("xdg-open", "open", "cygstart")
+"""What manim runs to open a video, on Linux, macOS and Cygwin."""
+
+
+def path_without_openers(folder: Path) -> str:
+    """A PATH of one folder that links every program on PATH except the openers, as on a server."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for directory in os.environ.get("PATH", "").split(os.pathsep):
+        if not os.path.isdir(directory):
+            continue
+        for entry in os.scandir(directory):
+            link = folder / entry.name
+            if entry.name in OPENERS or link.exists() or not os.access(entry.path, os.X_OK):
+                continue
+            link.symlink_to(entry.path)
+    path = str(folder)
+    assert all(shutil.which(program, path=path) is None for program in OPENERS)
+    return path
+
+
+def run_manim(media_dir: Path, scene_file: Path, scene: str, *options: str, **env_changes: str):
+    env = {**os.environ, **env_changes}
+    command = [
+        sys.executable, "-m", "manim", "-ql", "--silent", *options,
+        "--media_dir", str(media_dir),
+        str(scene_file), scene,
+    ]  # fmt: skip
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=RENDER_TIMEOUT)
+
+
 @pytest.fixture(scope="module")
 def render(tmp_path_factory: pytest.TempPathFactory) -> Render:
-    """Render the scene once for the whole module, into a media folder of its own."""
+    """Render the scene once for the whole module, with -p where nothing can open the video."""
     media_dir = tmp_path_factory.mktemp("render") / "media"
-    command = [
-        sys.executable, "-m", "manim", "-ql", "--silent", "--save_sections",
-        "--media_dir", str(media_dir),
-        str(SCENE_FILE.relative_to(ROOT)), SCENE_NAME,
-    ]  # fmt: skip
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=RENDER_TIMEOUT)
+    path = path_without_openers(tmp_path_factory.mktemp("bin"))
+    result = run_manim(media_dir, SCENE_FILE.relative_to(ROOT), SCENE_NAME, "-p", "--save_sections", PATH=path)
     log = result.stdout + result.stderr
     if result.returncode != 0:
         pytest.fail(f"the render failed with exit code {result.returncode}:\n{log[-4000:]}", pytrace=False)
@@ -291,3 +322,49 @@ def test_phase_end_frames_are_distinct(render: Render, tmp_path: Path) -> None:
             changed = (np.abs(images[i] - images[j]).max(axis=2) > 24).mean()
             # Video compression alone changes almost no pixel by this much; a phase changes >= 2%.
             assert changed > 0.005, f"{names[i]} and {names[j]} end on nearly the same picture ({changed:.2%} differs)"
+
+
+# ---------------------------------------------------------------- the preview
+
+
+def test_with_nothing_to_open_the_video_the_render_says_where_it_is(render: Render) -> None:
+    # The fixture's render exited 0 (it fails the module otherwise) with -p and no xdg-open.
+    assert "Traceback" not in render.log
+    assert "FileNotFoundError" not in render.log
+    lines = [line for line in render.log.splitlines() if "opens the video" in line]
+    assert len(lines) == 1, render.log[-3000:]
+    assert lines[0].startswith(f"forward_pass: {opener()} not found, so nothing opens the video; it is at "), lines[0]
+    shown = Path(lines[0].rsplit(" it is at ", 1)[1])
+    assert (ROOT / shown).resolve() == render.video.resolve(), lines[0]
+
+
+def test_where_an_opener_exists_the_preview_still_opens(render: Render, tmp_path: Path) -> None:
+    # A stand-in for xdg-open that notes what it is asked to open; a short subclass renders quickly.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    opened = tmp_path / "opened.txt"
+    for program in OPENERS:
+        script = bin_dir / program
+        script.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" >> "{opened}"\n')
+        script.chmod(0o755)
+    scene_file = tmp_path / "quick_look.py"
+    scene_file.write_text(
+        "from forward_pass import ForwardPassScene\n\n\n"
+        "class QuickLook(ForwardPassScene):\n"
+        "    PHASES = dict.fromkeys(ForwardPassScene.PHASES, 1.0)\n"
+    )
+    result = run_manim(
+        render.media_dir,  # the LaTeX cache is warm there
+        scene_file,
+        "QuickLook",
+        "-p",
+        PATH=os.pathsep.join([str(bin_dir), os.environ.get("PATH", "")]),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "scenes"), os.environ.get("PYTHONPATH")])),
+    )
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-3000:]
+    video = render.media_dir / "videos" / "quick_look" / QUALITY_DIR / "QuickLook.mp4"
+    assert video.is_file(), log[-3000:]
+    assert opened.is_file(), f"nothing was opened:\n{log[-3000:]}"
+    assert [Path(line).resolve() for line in opened.read_text().splitlines()] == [video.resolve()]
+    assert "not found" not in log
