@@ -17,6 +17,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from forward_pass import ForwardPassScene
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "phase_frames.py"
 LEVEL_STEP = 4
@@ -80,15 +82,16 @@ def test_a_video_longer_than_its_index_is_refused_and_nothing_is_written(tmp_pat
 
 
 def test_without_an_index_a_video_that_does_not_fit_the_default_phases_is_refused(tmp_path):
-    # Fifteen frames named like the default scene: its PHASES want 690 at 15 fps.
+    # Fifteen frames named like the default scene, whose PHASES want many more.
     video = make_video(tmp_path / "ForwardPassScene.mp4", 15, fps=15)
+    wanted = round(sum(ForwardPassScene.PHASES.values()) * 15)
     result = run_script(video, tmp_path / "stills")
     assert result.returncode != 0, result.stdout
     assert "Traceback" not in result.stderr
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("phase_frames: error: "), last
     assert "15 frames" in last, last
-    assert "690" in last, last
+    assert f"adds up to {wanted}" in last, last
     assert not (tmp_path / "stills").exists()
 
 

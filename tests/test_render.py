@@ -14,6 +14,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -26,11 +27,14 @@ import av
 import numpy as np
 import pytest
 import srt
+from manim import tempconfig
 from PIL import Image
 
+from dry_run import dry_run
 from forward_pass import ForwardPassScene
 from manim_conventions import MANIM_VERSION, section_file_stem
 from network_model import format_value, forward, load_network
+from phased_scene import inputs_digest
 from preview import opener
 from timeline import phase_frame_spans
 
@@ -201,9 +205,8 @@ def phase_seconds(name: str) -> tuple[float, float]:
 
 
 def test_video_lasts_the_sum_of_the_phases(video: Decoded) -> None:
-    assert TOTAL_SECONDS == 46.0
     assert abs(video.average_rate - FPS) < RATE_TOLERANCE, f"{video.average_rate} fps on manim {MANIM_VERSION}"
-    assert video.frames == round(TOTAL_SECONDS * FPS) == 690
+    assert video.frames == round(TOTAL_SECONDS * FPS) == max(end for _, end in SPANS.values())
     assert video.stream_seconds is not None, "the video stream has no duration"
     assert abs(video.stream_seconds - TOTAL_SECONDS) <= FRAME, f"the stream says {video.stream_seconds} s"
 
@@ -241,19 +244,20 @@ def test_one_section_per_phase_in_order(render: Render, sections: list[dict]) ->
 @pytest.mark.parametrize("phase", list(PHASES))
 def test_section_clip_lasts_its_phase(render: Render, sections: list[dict], phase: str) -> None:
     seconds = PHASES[phase]
+    start, end = SPANS[phase]
     section = next((entry for entry in sections if entry.get("name") == phase), None)
     assert section is not None, f"no section named {phase!r}"
 
     listed = float(section["duration"])
     assert abs(listed - seconds) <= FRAME, f"{phase}: the index says {listed} s, PHASES says {seconds} s"
-    assert abs(int(section["nb_frames"]) - seconds * FPS) <= 1
+    assert int(section["nb_frames"]) == end - start, f"{phase}: the index says {section['nb_frames']} frames"
     assert (section["width"], section["height"]) == (WIDTH, HEIGHT)
     assert abs(Fraction(section["avg_frame_rate"]) - FPS) < RATE_TOLERANCE, section["avg_frame_rate"]
 
     clip = render.sections_dir / section["video"]
     assert clip.is_file(), f"{phase}: no clip at {clip}"
     decoded = decode(clip)
-    assert abs(decoded.frames - seconds * FPS) <= 1, f"{phase}: {decoded.frames} frames for {seconds} s"
+    assert decoded.frames == end - start, f"{phase}: {decoded.frames} frames for its span of {end - start}"
     assert decoded.stream_seconds is not None
     assert abs(decoded.stream_seconds - seconds) <= FRAME, f"{phase}: the clip lasts {decoded.stream_seconds} s"
     assert (decoded.width, decoded.height) == (WIDTH, HEIGHT)
@@ -261,6 +265,43 @@ def test_section_clip_lasts_its_phase(render: Render, sections: list[dict], phas
 
 def test_sections_add_up_to_the_video(sections: list[dict], video: Decoded) -> None:
     assert sum(int(section["nb_frames"]) for section in sections) == video.frames
+
+
+def readme_example() -> str:
+    """The subclass that the README gives as its example of other timings."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"```python\n(class SlowerLayers\(ForwardPassScene\):\n.*?)```", readme, re.DOTALL)
+    assert found, "the README no longer shows SlowerLayers"
+    return found.group(1)
+
+
+def test_the_readme_example_renders_each_phase_in_exactly_its_frames(render: Render, tmp_path: Path) -> None:
+    # Small frames, so that this second render is quick; the frame counts are what is checked.
+    scene_file = tmp_path / "slower_layers.py"
+    scene_file.write_text("from forward_pass import ForwardPassScene\n\n\n" + readme_example(), encoding="utf-8")
+    namespace: dict = {}
+    exec(compile(scene_file.read_text(), str(scene_file), "exec"), namespace)  # noqa: S102 - the README's own code
+    phases = namespace["SlowerLayers"].PHASES
+    assert phases != PHASES
+    result = run_manim(
+        render.media_dir,  # the LaTeX cache is warm there
+        scene_file,
+        "SlowerLayers",
+        "--save_sections",
+        "-r",
+        "160,90",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "scenes"), os.environ.get("PYTHONPATH")])),
+    )
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    video_dir = render.media_dir / "videos" / "slower_layers" / "90p15"
+    spans = phase_frame_spans(phases, FPS)
+    sections = json.loads((video_dir / "sections" / "SlowerLayers.json").read_text(encoding="utf-8"))
+    assert [section["name"] for section in sections] == list(phases)
+    for section in sections:
+        start, end = spans[section["name"]]
+        frames = decode(video_dir / "sections" / section["video"]).frames
+        assert frames == int(section["nb_frames"]) == end - start, (section["name"], frames, end - start)
+    assert decode(video_dir / "SlowerLayers.mp4").frames == round(sum(phases.values()) * FPS)
 
 
 # ---------------------------------------------------------------- the subtitles
@@ -368,3 +409,27 @@ def test_where_an_opener_exists_the_preview_still_opens(render: Render, tmp_path
     assert opened.is_file(), f"nothing was opened:\n{log[-3000:]}"
     assert [Path(line).resolve() for line in opened.read_text().splitlines()] == [video.resolve()]
     assert "not found" not in log
+
+
+# ---------------------------------------------------------------- the cache
+
+
+def test_every_play_reaches_the_cache_by_its_own_key(render: Render) -> None:
+    """Manim names each partial movie file after its play's cache key: here, the scene's key, not manim's hash."""
+    keys: list[str] = []
+
+    class KeyRecorder(ForwardPassScene):
+        def play(self, *args, **kwargs):
+            keys.append(self.play_cache_key)
+            super().play(*args, **kwargs)
+
+    dry_run(KeyRecorder, frame_rate=FPS, pixel_width=WIDTH, pixel_height=HEIGHT)
+    with tempconfig({"frame_rate": FPS, "pixel_width": WIDTH, "pixel_height": HEIGHT}):
+        digest = inputs_digest(ForwardPassScene, load_network().describe())
+    # The recorder's own source file changes the digest; what follows it is the play's place and frames.
+    expected = sorted(f"fp{digest}_{key.split('_', 1)[1]}" for key in keys)
+    partial = render.video_dir / "partial_movie_files" / SCENE_NAME
+    # Newer releases hand the renderer its encoder settings, folded into the key as a 12-digit suffix.
+    names = sorted(re.sub(r"_[0-9a-f]{12}$", "", path.stem) for path in partial.glob("*.mp4"))
+    assert len(keys) == len(set(keys)) > 0
+    assert names == expected, f"{len(names)} partial movie files, {len(expected)} plays; first: {names[:2]}"

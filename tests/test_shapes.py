@@ -85,7 +85,7 @@ def test_phases_keep_their_durations(shape_run):
     _, run, _ = shape_run
     starts = np.cumsum([0.0, *ForwardPassScene.PHASES.values()])
     assert list(run.section_starts.values()) == pytest.approx(list(starts[:-1]), abs=1e-9)
-    assert run.end_time == pytest.approx(46.0, abs=1e-9)
+    assert run.end_time == pytest.approx(sum(ForwardPassScene.PHASES.values()), abs=1e-9)
 
 
 def test_layout_holds(shape_run):
