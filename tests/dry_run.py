@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 from manim import DecimalNumber, MarkupText, Mobject, SingleStringMathTex, Text, config, tempconfig
 
+from network_model import format_value
+
 TEXT_TYPES = (Text, MarkupText, SingleStringMathTex, DecimalNumber)
 
 
@@ -154,3 +156,56 @@ def layout_problems(run: DryRun, min_glyph: float) -> list[str]:
             if re.search(r"[A-Za-z0-9]", text.split("(", 1)[1]) and height < min_glyph:
                 problems.append(f"{snap.phase}: {text} is {height:.3f} units tall")
     return problems
+
+
+def neuron_label_problems(run: DryRun, shown: dict[str, dict[int, list[float]]]) -> list[str]:
+    """Everything wrong with the numbers inside the neurons at the end of each phase, one line each.
+
+    ``shown[phase][layer]`` lists the values that layer's neurons show at the end of
+    ``phase``; a layer left out shows none. Each shown value must be the one number
+    inside its neuron, centred on it and wholly inside its circle.
+    """
+    diagram = run.scene.diagram
+    radius = diagram.radius
+    problems = []
+    for snap in run.snapshots:
+        numbers = [(text, box) for text, box in snap.texts if text.startswith("DecimalNumber(")]
+        for layer, column in enumerate(diagram.layers):
+            values = shown.get(snap.phase, {}).get(layer)
+            for index, neuron in enumerate(column):
+                centre = neuron.get_center()[:2]
+                inside = [(text, box) for text, box in numbers if np.linalg.norm(box.mean(axis=0) - centre) < radius]
+                where = f"{snap.phase}: layer {layer}, neuron {index}"
+                if values is None:
+                    if inside:
+                        problems.append(f"{where} shows {inside[0][0]} before its layer is computed")
+                    continue
+                expected = f"DecimalNumber('{format_value(values[index])}')"
+                if [text for text, _ in inside] != [expected]:
+                    problems.append(f"{where} shows {[text for text, _ in inside]}, not {expected}")
+                    continue
+                box = inside[0][1]
+                if np.linalg.norm(box.mean(axis=0) - centre) > 1e-3:
+                    problems.append(f"{where}: {expected} is off its centre by {box.mean(axis=0) - centre}")
+                corners = [np.array([x, y]) for x in box[:, 0] for y in box[:, 1]]
+                if max(np.linalg.norm(corner - centre) for corner in corners) > radius:
+                    problems.append(f"{where}: {expected} reaches beyond the neuron")
+    return problems
+
+
+def forward_pass_labels(trace, phases: list[str]) -> dict[str, dict[int, list[float]]]:
+    """What the forward-pass scene shows inside its neurons at the end of each phase."""
+    computed = {
+        "Input layer": (0, trace.network.inputs),
+        "Layer 1 forward": (1, trace.layers[0].a),
+        "Layer 2 forward": (2, trace.layers[1].a),
+        "Output layer": (3, trace.probabilities),
+    }
+    shown: dict[int, list[float]] = {}
+    by_phase = {}
+    for phase in phases:
+        if phase in computed:
+            layer, values = computed[phase]
+            shown[layer] = list(values)
+        by_phase[phase] = dict(shown)
+    return by_phase

@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from dry_run import dry_run, layout_problems
+from dry_run import dry_run, forward_pass_labels, layout_problems, neuron_label_problems
 from forward_pass import ForwardPassScene
 from network_model import format_value, forward, load_network
 
@@ -114,6 +114,12 @@ def test_every_phase_shows_its_numbers(default_run):
     for activations in trace.activations:
         for value in activations:
             assert f"DecimalNumber('{format_value(value)}')" in outro
+
+
+def test_each_neuron_shows_its_own_value_centred_inside_it(default_run):
+    trace = forward(load_network())
+    shown = forward_pass_labels(trace, list(ForwardPassScene.PHASES))
+    assert neuron_label_problems(default_run, shown) == []
 
 
 class ShortestScene(ForwardPassScene):

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from dry_run import dry_run, layout_problems
+from dry_run import dry_run, forward_pass_labels, layout_problems, neuron_label_problems
 from forward_pass import ForwardPassScene
 from network_model import NETWORK_ENV_VAR, format_value, forward, load_network
 
@@ -101,6 +101,12 @@ def test_the_outro_shows_every_activation_and_the_classes(shape_run):
             assert f"DecimalNumber('{format_value(value)}')" in outro, name
     for class_name in trace.network.class_names:
         assert f"Text('{class_name.replace(' ', '')}')" in outro, name
+
+
+def test_each_neuron_shows_its_own_value_centred_inside_it(shape_run):
+    name, run, trace = shape_run
+    shown = forward_pass_labels(trace, list(ForwardPassScene.PHASES))
+    assert neuron_label_problems(run, shown) == [], name
 
 
 def phase_cues(run, phase: str) -> str:
