@@ -31,7 +31,6 @@ from pathlib import Path
 
 from manim import __version__ as manim_version
 from manim import config
-from manim.utils.file_ops import is_gif_format, write_to_movie
 
 from manim_adapters import FastScene
 from preview import skip_preview_without_opener
@@ -77,13 +76,18 @@ class PhasedScene(FastScene):
 
     # ------------------------------------------------------------------ the whole render
 
+    def __init__(self, *args, **kwargs) -> None:
+        # Before manim reads the preview setting: newer releases fix it when the scene is made.
+        self._missing_opener = skip_preview_without_opener()
+        super().__init__(*args, **kwargs)
+
     def render(self, preview: bool = False) -> bool:
         """Render the scene; where ``-p`` finds nothing to open the video with, say where it is instead.
 
-        manim would end a good render in an error there; this turns its preview off
-        first, and the render exits 0.
+        manim would end a good render in an error there; the preview is turned off
+        before manim reads it, and the render exits 0.
         """
-        missing = skip_preview_without_opener(preview)
+        missing = self._missing_opener or skip_preview_without_opener(preview)
         rerun = super().render(preview=preview and missing is None)
         if missing is not None and not rerun:
             sys.stderr.write(
@@ -95,10 +99,13 @@ class PhasedScene(FastScene):
     def output_path(self) -> Path:
         """The file this render writes, as manim's preview would open it."""
         writer = self.renderer.file_writer
-        if config.save_last_frame or not write_to_movie():
+        final = getattr(writer, "final_file_path", None)  # manim 0.22 names it
+        if final is not None:
+            path = Path(final)
+        elif config.save_last_frame or not config.write_to_movie or config.format == "png":
             path = Path(writer.image_file_path)
         else:
-            path = Path(writer.gif_file_path if is_gif_format() else writer.movie_file_path)
+            path = Path(writer.gif_file_path if config.format == "gif" else writer.movie_file_path)
         with suppress(ValueError):
             path = path.resolve().relative_to(Path.cwd().resolve())
         return path
