@@ -3,7 +3,7 @@
 Every phase is played for one second at 15 fps, once redrawing only what moves
 (:attr:`FastScene.narrow_redraw`) and once redrawing everything, and every
 frame is compared. The frames are taken as the renderer hands them to the
-file writer, before any encoding.
+file writer, before it encodes them.
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ def render_frames(narrow: bool, tmp_path) -> tuple[list[np.ndarray], list[tuple[
         "pixel_width": 854,
         "pixel_height": 480,
         "disable_caching": True,
-        "write_to_movie": False,
         "save_last_frame": False,
         "media_dir": str(tmp_path / "media"),
         "output_file": str(tmp_path / "frames"),  # the subtitles are written beside it
@@ -48,10 +47,16 @@ def render_frames(narrow: bool, tmp_path) -> tuple[list[np.ndarray], list[tuple[
     with tempconfig(overrides):
         scene = Recorded()
 
-        def write_frame(frame, num_frames=1):
-            frames.extend([np.array(frame)] * num_frames)
+        writer = scene.renderer.file_writer
+        write = writer.write_frame
 
-        scene.renderer.file_writer.write_frame = write_frame
+        def write_frame(frame, *args, **kwargs):
+            # How many times: num_frames up to manim 0.21, repeat from 0.22.
+            count = kwargs.get("repeat", kwargs.get("num_frames", args[0] if args else 1))
+            frames.extend([np.array(frame)] * count)
+            write(frame, *args, **kwargs)
+
+        writer.write_frame = write_frame
         scene.render()
     return frames, counts
 
