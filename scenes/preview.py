@@ -1,11 +1,11 @@
 """Opening the finished video with ``manim -p``, where something can open it.
 
-manim 0.19.1 opens the video with ``xdg-open`` on Linux (``open`` on macOS,
-``cygstart`` on Cygwin, or the program set as ``preview_command``) and, where that
-program is missing, ends a good render in ``FileNotFoundError`` with exit status 1.
+manim opens the video with ``xdg-open`` on Linux (``open`` on macOS, ``cygstart``
+on Cygwin, or the program set as ``preview_command``) and, where that program is
+missing, ends a good render in ``FileNotFoundError`` with exit status 1.
 :func:`skip_preview_without_opener` turns manim's public ``preview`` and
-``show_in_file_browser`` settings off before the render ends when the opener is
-missing, so the render exits 0; the scene then says in one line where the video is.
+``show_in_file_browser`` settings off when the opener is missing, before manim
+reads them, so the render exits 0; the scene then says in one line where the video is.
 """
 
 from __future__ import annotations
@@ -18,16 +18,16 @@ from manim import config
 __all__ = ["opener", "skip_preview_without_opener"]
 
 OPENERS = {"Linux": "xdg-open", "Darwin": "open"}
-"""The program manim 0.19.1 runs to open a file, by ``platform.system()``."""
+"""The program manim runs to open a file, by ``platform.system()`` (0.19.1 to 0.22.0)."""
 
 
 def opener(system: str | None = None) -> str | None:
     """The program that manim would run to open the video, or None where it needs none (Windows)."""
     system = system or platform.system()
+    if system == "Windows":
+        return None  # os.startfile, always there, whatever preview_command says
     if config.preview_command:
         return config.preview_command
-    if system == "Windows":
-        return None  # os.startfile, always there
     if system.startswith("CYGWIN"):
         return "cygstart"
     return OPENERS.get(system, "xdg-open")

@@ -21,6 +21,7 @@ def test_the_opener_is_the_one_manim_runs(system, program):
 def test_a_preview_command_of_ones_own_is_the_opener():
     with tempconfig({"preview_command": "mpv"}):
         assert opener("Linux") == "mpv"
+        assert opener("Windows") is None
 
 
 def test_without_an_opener_the_preview_is_turned_off(monkeypatch):
