@@ -9,12 +9,17 @@ The parameters file is JSON::
      "inputs": [0.5, 0.8, 0.3],
      "weights": [W1, W2, W3],
      "biases": [b1, b2, b3],
-     "class_names": ["Class 0", "Class 1"]}
+     "class_names": ["Class 0", "Class 1"],
+     "hidden_activation": "relu"}
 
-``W_l`` is a list of rows with shape ``(layer_sizes[l + 1], layer_sizes[l])``, so
-that ``z = W a + b``. Hidden layers use ReLU and the output layer uses softmax.
-When ``weights`` and ``biases`` are both left out and ``seed`` is given, they are
-drawn from ``numpy.random.default_rng(seed)`` and rounded to two decimals.
+``layer_sizes`` has 3 to 6 entries: the inputs, one to four hidden layers and the
+classes. ``W_l`` is a list of rows with shape ``(layer_sizes[l + 1], layer_sizes[l])``,
+so that ``z = W a + b``. The hidden layers use ``hidden_activation``: one of
+``"relu"`` (the default), ``"sigmoid"``, ``"tanh"`` and ``"leaky_relu"`` (slope
+:data:`LEAKY_SLOPE` below zero), or a list with one of them per hidden layer. The
+output layer uses softmax. When ``weights`` and ``biases`` are both left out and
+``seed`` is given, they are drawn from ``numpy.random.default_rng(seed)`` and
+rounded to two decimals.
 
 Every number must fit where it is shown: the inputs, weights and biases lie
 within ``MAX_PARAMETER`` of 0, and every ``z`` and ``a`` the forward pass computes
@@ -33,8 +38,14 @@ from pathlib import Path
 import numpy as np
 
 __all__ = [
+    "ACTIVATIONS",
+    "DEFAULT_ACTIVATION",
     "DEFAULT_NETWORK_PATH",
+    "LEAKY_SLOPE",
+    "MAX_HIDDEN_LAYERS",
+    "MAX_LAYERS",
     "MAX_LAYER_SIZE",
+    "MIN_LAYERS",
     "NETWORK_ENV_VAR",
     "ForwardTrace",
     "LayerTrace",
@@ -43,19 +54,27 @@ __all__ = [
     "Network",
     "NetworkFileError",
     "check_trace",
+    "format_factor",
     "format_value",
     "forward",
     "load_network",
     "network_path",
+    "leaky_relu",
     "parse_network",
     "relu",
+    "sigmoid",
     "softmax",
+    "tanh",
 ]
 
 NETWORK_ENV_VAR = "FORWARD_PASS_NETWORK"
 DEFAULT_NETWORK_PATH = Path(__file__).resolve().parent.parent / "assets" / "network.json"
 
-LAYER_COUNT = 4
+MIN_LAYERS = 3
+"""The fewest layers: inputs, one hidden layer, classes."""
+MAX_LAYERS = 6
+"""The most layers: inputs, four hidden layers, classes."""
+MAX_HIDDEN_LAYERS = MAX_LAYERS - 2
 MIN_LAYER_SIZE = 1
 MAX_LAYER_SIZE = 8
 MIN_CLASSES = 2
@@ -91,6 +110,16 @@ class Network:
     biases: tuple[np.ndarray, ...]
     class_names: tuple[str, ...]
     source: str = "<memory>"
+    hidden_activations: tuple[str, ...] = ()
+    """One function name per hidden layer; left empty, every hidden layer uses ReLU."""
+
+    def __post_init__(self) -> None:
+        if not self.hidden_activations:
+            object.__setattr__(self, "hidden_activations", (DEFAULT_ACTIVATION,) * (len(self.layer_sizes) - 2))
+
+    @property
+    def hidden_layer_count(self) -> int:
+        return len(self.layer_sizes) - 2
 
     def describe(self) -> tuple:
         """Everything that decides the network's numbers and names, as plain Python values."""
@@ -100,6 +129,7 @@ class Network:
             [matrix.tolist() for matrix in self.weights],
             [vector.tolist() for vector in self.biases],
             self.class_names,
+            self.hidden_activations,
         )
 
 
@@ -115,7 +145,7 @@ class LayerTrace:
     z: np.ndarray
     a: np.ndarray
     activation: str
-    """``"relu"`` or ``"softmax"``."""
+    """A name from :data:`ACTIVATIONS` for a hidden layer, ``"softmax"`` for the output layer."""
 
     @property
     def products(self) -> np.ndarray:
@@ -171,6 +201,33 @@ def relu(z: np.ndarray) -> np.ndarray:
     return np.maximum(np.asarray(z, dtype=float), 0.0)
 
 
+LEAKY_SLOPE = 0.1
+"""Leaky ReLU's slope below zero: large enough that the leak shows in two decimals."""
+
+
+def leaky_relu(z: np.ndarray) -> np.ndarray:
+    """Elementwise ``z`` above zero and ``LEAKY_SLOPE * z`` below."""
+    z = np.asarray(z, dtype=float)
+    return np.where(z > 0, z, LEAKY_SLOPE * z)
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """Elementwise ``1 / (1 + e^-z)``, computed from ``e^-|z|`` so that it never overflows."""
+    z = np.asarray(z, dtype=float)
+    small = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + small), small / (1.0 + small))
+
+
+def tanh(z: np.ndarray) -> np.ndarray:
+    """Elementwise hyperbolic tangent."""
+    return np.tanh(np.asarray(z, dtype=float))
+
+
+ACTIVATIONS = {"relu": relu, "sigmoid": sigmoid, "tanh": tanh, "leaky_relu": leaky_relu}
+"""The hidden layers' functions, by the name the parameters file gives them."""
+DEFAULT_ACTIVATION = "relu"
+
+
 def softmax(z: np.ndarray) -> np.ndarray:
     """Softmax that stays finite for huge logits: the largest logit is subtracted first."""
     z = np.asarray(z, dtype=float)
@@ -182,11 +239,10 @@ def forward(network: Network) -> ForwardTrace:
     """Run the forward pass and keep every intermediate value."""
     a = network.inputs
     layers = []
-    last = len(network.weights)
-    for index, (weights, bias) in enumerate(zip(network.weights, network.biases), 1):
+    activations = (*network.hidden_activations, "softmax")
+    for index, (weights, bias, activation) in enumerate(zip(network.weights, network.biases, activations), 1):
         z = weights @ a + bias
-        activation = "softmax" if index == last else "relu"
-        out = softmax(z) if activation == "softmax" else relu(z)
+        out = softmax(z) if activation == "softmax" else ACTIVATIONS[activation](z)
         layers.append(LayerTrace(index, a, weights, bias, z, out, activation))
         a = out
     return ForwardTrace(network, tuple(layers))
@@ -198,6 +254,12 @@ def format_value(value: float, decimals: int = 2) -> str:
     if text.startswith("-") and float(text) == 0:
         text = text[1:]
     return text
+
+
+def format_factor(value: float) -> str:
+    """``value`` as a factor inside a product: ``0.50``, or ``(-0.50)`` in parentheses."""
+    text = format_value(value)
+    return f"({text})" if text.startswith("-") else text
 
 
 def network_path() -> Path:
@@ -252,10 +314,11 @@ def parse_network(data: object, source: str = "<memory>") -> Network:
     sizes = data["layer_sizes"]
     if not isinstance(sizes, list) or not all(_is_int(size) for size in sizes):
         raise fail("layer_sizes", "expected a list of whole numbers, like [3, 4, 4, 2]")
-    if len(sizes) != LAYER_COUNT:
+    if not MIN_LAYERS <= len(sizes) <= MAX_LAYERS:
         raise fail(
             "layer_sizes",
-            f"expected {LAYER_COUNT} layers (input, two hidden, output), got {len(sizes)}",
+            f"expected {MIN_LAYERS} to {MAX_LAYERS} layers (input, one to {MAX_HIDDEN_LAYERS} hidden, output), "
+            f"got {len(sizes)}",
         )
     for index, size in enumerate(sizes):
         if not MIN_LAYER_SIZE <= size <= MAX_LAYER_SIZE:
@@ -264,7 +327,7 @@ def parse_network(data: object, source: str = "<memory>") -> Network:
                 f"{size} neurons is out of range; each layer has {MIN_LAYER_SIZE} to {MAX_LAYER_SIZE}",
             )
     if sizes[-1] < MIN_CLASSES:
-        raise fail("layer_sizes[3]", f"the output layer needs at least {MIN_CLASSES} classes, got {sizes[-1]}")
+        raise fail(f"layer_sizes[{len(sizes) - 1}]", f"the output layer needs at least {MIN_CLASSES} classes, got {sizes[-1]}")
     sizes = tuple(int(size) for size in sizes)
 
     inputs = _vector(data["inputs"], "inputs", sizes[0], fail)
@@ -272,8 +335,8 @@ def parse_network(data: object, source: str = "<memory>") -> Network:
     if generated:
         weights, biases = _random_parameters(data["seed"], sizes, fail)
     else:
-        weights = _layer_list(data["weights"], "weights", fail)
-        biases = _layer_list(data["biases"], "biases", fail)
+        weights = _layer_list(data["weights"], "weights", len(sizes) - 1, fail)
+        biases = _layer_list(data["biases"], "biases", len(sizes) - 1, fail)
         weights = tuple(
             _matrix(matrix, f"weights[{index}]", (sizes[index + 1], sizes[index]), fail)
             for index, matrix in enumerate(weights)
@@ -293,12 +356,34 @@ def parse_network(data: object, source: str = "<memory>") -> Network:
     for index, name in enumerate(names):
         if not isinstance(name, str) or not name.strip():
             raise fail(f"class_names[{index}]", "expected a non-empty string")
-    network = Network(sizes, inputs, weights, biases, tuple(name.strip() for name in names), source)
+    activations = _hidden_activations(data.get("hidden_activation", DEFAULT_ACTIVATION), len(sizes) - 2, fail)
+    network = Network(sizes, inputs, weights, biases, tuple(name.strip() for name in names), source, activations)
     check_trace(forward(network))
     return network
 
 
-def layer_name(index: int, layer_count: int = LAYER_COUNT) -> str:
+def _hidden_activations(value, hidden, fail) -> tuple[str, ...]:
+    """One function name per hidden layer, from one name for all or a list of ``hidden`` names."""
+    field = "hidden_activation"
+    choices = ", ".join(f'"{name}"' for name in ACTIVATIONS)
+    if isinstance(value, str):
+        names, fields = [value] * hidden, [field] * hidden
+    elif isinstance(value, list):
+        if len(value) != hidden:
+            layers = "layer" if hidden == 1 else "layers"
+            raise fail(field, f"expected one name per hidden layer, {hidden} for {hidden} hidden {layers}, got {len(value)}")
+        names, fields = value, [f"{field}[{index}]" for index in range(hidden)]
+    else:
+        raise fail(field, f"expected a function name ({choices}) or a list of one per hidden layer, got {_kind(value)}")
+    for name, where in zip(names, fields):
+        if not isinstance(name, str):
+            raise fail(where, f"expected a function name ({choices}), got {_kind(name)}")
+        if name not in ACTIVATIONS:
+            raise fail(where, f"unknown function {name!r}; expected one of {choices}")
+    return tuple(names)
+
+
+def layer_name(index: int, layer_count: int) -> str:
     """``hidden layer 1`` or ``output layer``, for the layer that ``LayerTrace.index`` numbers."""
     return "output layer" if index == layer_count - 1 else f"hidden layer {index}"
 
@@ -334,8 +419,7 @@ def _random_parameters(seed, sizes, fail):
     return weights, biases
 
 
-def _layer_list(value, field, fail):
-    expected = LAYER_COUNT - 1
+def _layer_list(value, field, expected, fail):
     if not isinstance(value, list):
         raise fail(field, f"expected a list of {expected} layers, got {_kind(value)}")
     if len(value) != expected:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import random
 import subprocess
 import sys
 import warnings
@@ -51,11 +52,23 @@ def reference_softmax(logits: list[float]) -> list[float]:
     return [value / total for value in exps]
 
 
+REFERENCE_FUNCTIONS = {
+    "relu": lambda z: z if z > 0 else 0.0,
+    "sigmoid": lambda z: 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z)),
+    "tanh": math.tanh,
+    "leaky_relu": lambda z: z if z > 0 else 0.1 * z,
+}
+"""Each hidden function, one number at a time with the math module; leaky ReLU's slope is 0.1."""
+
+
 def reference_forward(data: dict) -> list[tuple[list[float], list[float]]]:
     """``(z, a)`` for every layer, with plain loops: ``z_i = sum_j W_ij a_j + b_i``."""
     a = [float(value) for value in data["inputs"]]
     layers = []
     count = len(data["weights"])
+    functions = data.get("hidden_activation", "relu")
+    if isinstance(functions, str):
+        functions = [functions] * (count - 1)
     for index, (weights, bias) in enumerate(zip(data["weights"], data["biases"], strict=True), 1):
         z = []
         for row, b in zip(weights, bias, strict=True):
@@ -63,7 +76,10 @@ def reference_forward(data: dict) -> list[tuple[list[float], list[float]]]:
             for w, x in zip(row, a, strict=True):
                 total += w * x
             z.append(total + b)
-        a = reference_softmax(z) if index == count else [value if value > 0 else 0.0 for value in z]
+        if index == count:
+            a = reference_softmax(z)
+        else:
+            a = [REFERENCE_FUNCTIONS[functions[index - 1]](value) for value in z]
         layers.append((z, a))
     return layers
 
@@ -202,6 +218,79 @@ def test_forward_with_weights_times_1000_stays_finite():
     assert np.isfinite(trace.probabilities).all()
     assert trace.probabilities.sum() == pytest.approx(1.0, abs=1e-12)
     assert trace.probabilities.tolist() == pytest.approx(reference_softmax(logits), abs=1e-12)
+
+
+# ------------------------------------------------------- depth and functions
+
+
+def network_data(sizes: list[int], functions, seed: int) -> dict:
+    """Parameters of both signs, drawn without the module under test, with inputs of both signs."""
+    rng = random.Random(seed)
+    return {
+        "layer_sizes": sizes,
+        "inputs": [round(rng.uniform(-1, 1), 2) for _ in range(sizes[0])],
+        "weights": [[[round(rng.uniform(-1.5, 1.5), 2) for _ in range(n_in)] for _ in range(n_out)]
+                    for n_in, n_out in zip(sizes, sizes[1:])],
+        "biases": [[round(rng.uniform(-0.5, 0.5), 2) for _ in range(n_out)] for n_out in sizes[1:]],
+        "class_names": [f"Class {i}" for i in range(sizes[-1])],
+        "hidden_activation": functions,
+    }
+
+
+DEPTHS = [[3, 5, 2], [3, 4, 4, 2], [4, 6, 5, 3, 2], [8, 8, 8, 8, 8, 8]]
+
+
+@pytest.mark.parametrize("sizes", DEPTHS, ids=lambda sizes: f"{len(sizes)} layers")
+@pytest.mark.parametrize("function", list(REFERENCE_FUNCTIONS))
+def test_every_function_at_every_depth_matches_loops(sizes, function):
+    data = network_data(sizes, function, seed=len(sizes))
+    with strict_floats():
+        trace = forward(parse_network(data))
+    expected = reference_forward(data)
+    assert len(trace.layers) == len(sizes) - 1
+    for layer, (z, a) in zip(trace.layers, expected, strict=True):
+        assert layer.z.tolist() == pytest.approx(z, abs=1e-12)
+        assert layer.a.tolist() == pytest.approx(a, abs=1e-12)
+    assert [layer.activation for layer in trace.layers] == [function] * (len(sizes) - 2) + ["softmax"]
+
+
+def test_a_list_gives_each_hidden_layer_its_function():
+    functions = ["tanh", "leaky_relu", "sigmoid", "relu"]
+    data = network_data([3, 6, 6, 6, 6, 2], functions, seed=11)
+    trace = forward(parse_network(data))
+    expected = reference_forward(data)
+    for layer, (z, a) in zip(trace.layers, expected, strict=True):
+        assert layer.a.tolist() == pytest.approx(a, abs=1e-12)
+    assert [layer.activation for layer in trace.layers] == [*functions, "softmax"]
+
+
+def test_each_function_has_its_shape():
+    # The test networks exercise both signs of z, so each function shows what sets it apart.
+    for function in REFERENCE_FUNCTIONS:
+        trace = forward(parse_network(network_data([4, 8, 8, 2], function, seed=5)))
+        z = np.concatenate([layer.z for layer in trace.layers[:-1]])
+        a = np.concatenate([layer.a for layer in trace.layers[:-1]])
+        assert (z < 0).any() and (z > 0).any(), function
+        if function == "relu":
+            assert a.min() == 0.0
+        elif function == "leaky_relu":
+            assert np.allclose(a[z < 0], 0.1 * z[z < 0]) and a.min() < 0
+        elif function == "sigmoid":
+            assert ((a > 0) & (a < 1)).all() and (a[z < 0] < 0.5).all()
+        else:
+            assert ((a > -1) & (a < 1)).all() and (np.sign(a) == np.sign(z)).all()
+
+
+@pytest.mark.parametrize("function", list(REFERENCE_FUNCTIONS))
+def test_huge_sums_stay_finite_in_every_function(function):
+    data = network_data([3, 4, 4, 2], function, seed=2)
+    data["weights"] = [[[w * 1000 for w in row] for row in matrix] for matrix in data["weights"]]
+    with strict_floats():
+        trace = forward(parse_network(data))
+    for layer in trace.layers:
+        assert np.isfinite(layer.a).all()
+    expected = reference_forward(data)
+    assert trace.layers[0].a.tolist() == pytest.approx(expected[0][1], rel=1e-12)
 
 
 # ----------------------------------------------------------- format_value

@@ -109,12 +109,105 @@ def test_missing_field(tmp_path, field):
 # ------------------------------------------------------------ layer sizes
 
 
-@pytest.mark.parametrize("sizes", [[3, 4, 2], [3, 4, 4, 4, 2]])
-def test_wrong_layer_count(tmp_path, sizes):
+@pytest.mark.parametrize("sizes", [[3, 2], [3], [], [3, 4, 4, 4, 4, 4, 2], [2] * 9])
+def test_layer_count_outside_three_to_six(tmp_path, sizes):
     data = good_data()
     data["layer_sizes"] = sizes
     path = write(tmp_path, data)
-    assert_names(load_error(path), str(path), "layer_sizes:", "expected 4 layers", f"got {len(sizes)}")
+    error = load_error(path)
+    assert error.field == "layer_sizes"
+    assert_names(error, str(path), "layer_sizes:", "expected 3 to 6 layers", f"got {len(sizes)}")
+
+
+def seeded_data(sizes: list[int]) -> dict:
+    data = good_data()
+    del data["weights"], data["biases"]
+    data.update(layer_sizes=sizes, inputs=[0.5] * sizes[0], seed=1, class_names=[f"C{i}" for i in range(sizes[-1])])
+    return data
+
+
+@pytest.mark.parametrize("sizes", [[3, 4, 2], [3, 4, 4, 2], [3, 4, 4, 4, 2], [8, 8, 8, 8, 8, 8]])
+def test_three_to_six_layers_load(tmp_path, sizes):
+    network = load_network(write(tmp_path, seeded_data(sizes)))
+    assert network.layer_sizes == tuple(sizes)
+    assert network.hidden_activations == ("relu",) * (len(sizes) - 2)
+
+
+def test_last_layer_with_one_class_is_named_by_its_index(tmp_path):
+    data = seeded_data([3, 4, 4, 4, 1])
+    path = write(tmp_path, data)
+    assert_names(load_error(path), str(path), "layer_sizes[4]:", "at least 2 classes", "got 1")
+
+
+@pytest.mark.parametrize(("sizes", "expected"), [([3, 4, 2], 2), ([3, 4, 4, 4, 2], 4), ([3, 4, 4, 4, 4, 2], 5)])
+def test_weights_follow_the_depth(tmp_path, sizes, expected):
+    data = good_data()  # three weight matrices, for four layers
+    data["layer_sizes"] = sizes
+    path = write(tmp_path, data)
+    error = load_error(path)
+    assert error.field == "weights"
+    assert_names(error, str(path), "weights:", f"expected {expected} layers", "got 3")
+
+
+def test_biases_follow_the_depth(tmp_path):
+    data = seeded_data([3, 4, 4, 4, 2])
+    network = load_network(write(tmp_path, data))
+    del data["seed"]
+    data["weights"] = [matrix.tolist() for matrix in network.weights]
+    data["biases"] = [vector.tolist() for vector in network.biases][:3]
+    path = write(tmp_path, data)
+    assert_names(load_error(path), str(path), "biases:", "expected 4 layers", "got 3")
+
+
+# ------------------------------------------------------------ hidden_activation
+
+
+@pytest.mark.parametrize("value", ["relu", "sigmoid", "tanh", "leaky_relu"])
+def test_one_function_for_every_hidden_layer(tmp_path, value):
+    data = seeded_data([3, 4, 4, 4, 2])
+    data["hidden_activation"] = value
+    assert load_network(write(tmp_path, data)).hidden_activations == (value,) * 3
+
+
+def test_one_function_per_hidden_layer(tmp_path):
+    data = seeded_data([3, 4, 4, 4, 4, 2])
+    data["hidden_activation"] = ["tanh", "relu", "leaky_relu", "sigmoid"]
+    network = load_network(write(tmp_path, data))
+    assert network.hidden_activations == ("tanh", "relu", "leaky_relu", "sigmoid")
+
+
+def test_without_the_field_hidden_layers_use_relu(tmp_path):
+    data = good_data()
+    data.pop("hidden_activation", None)
+    assert load_network(write(tmp_path, data)).hidden_activations == ("relu", "relu")
+
+
+@pytest.mark.parametrize(
+    ("value", "field", "parts"),
+    [
+        ("softmax", "hidden_activation", ("unknown function 'softmax'", '"relu"', '"leaky_relu"')),
+        ("ReLU", "hidden_activation", ("unknown function 'ReLU'",)),
+        ("", "hidden_activation", ("unknown function ''",)),
+        (["relu", "gelu"], "hidden_activation[1]", ("unknown function 'gelu'",)),
+        (["relu"], "hidden_activation", ("one name per hidden layer", "2 for 2 hidden layers", "got 1")),
+        (["relu", "tanh", "relu"], "hidden_activation", ("2 for 2 hidden layers", "got 3")),
+        ([], "hidden_activation", ("got 0",)),
+        (3, "hidden_activation", ("expected a function name", "3")),
+        (None, "hidden_activation", ("expected a function name", "null")),
+        (True, "hidden_activation", ("expected a function name", "true (a boolean)")),
+        ({"name": "relu"}, "hidden_activation", ("expected a function name", "an object")),
+        (["relu", 1], "hidden_activation[1]", ("expected a function name", "got 1")),
+        (["relu", None], "hidden_activation[1]", ("expected a function name", "null")),
+        ([["relu"], "tanh"], "hidden_activation[0]", ("expected a function name", "a list of 1")),
+    ],
+)
+def test_bad_hidden_activation_names_the_field(tmp_path, value, field, parts):
+    data = good_data()
+    data["hidden_activation"] = value
+    path = write(tmp_path, data)
+    error = load_error(path)
+    assert error.field == field
+    assert_names(error, str(path), f"{field}:", *parts)
 
 
 @pytest.mark.parametrize(("index", "size"), [(1, 0), (2, 9), (0, -1)])
