@@ -3,7 +3,7 @@
 A :class:`PhasedScene` plays a story in named phases, each of a fixed number of
 seconds from the class's ``PHASES`` table. Inside a phase the story plays beats,
 each a share of its phase, and the phase holds still for whatever is left, so the
-video always lasts the sum of the table, to the frame. Each phase is a section of
+video always lasts the sum of the phases it plays, to the frame. Each phase is a section of
 its own (``--save_sections`` writes a clip per phase), and ``say`` writes the
 subtitles.
 
@@ -25,7 +25,7 @@ import hashlib
 import inspect
 import shutil
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -122,15 +122,27 @@ class PhasedScene(FastScene):
             sys.stderr.flush()
             raise SystemExit(2) from None
 
-    def start_timeline(self, phase_names: Iterable[str], inputs: object) -> None:
+    def start_timeline(
+        self,
+        phase_names: Iterable[str],
+        inputs: object,
+        *,
+        optional: Iterable[str] = (),
+        stand_ins: Mapping[str, str] | None = None,
+    ) -> None:
         """Check ``PHASES`` against the phases the story plays, and fix every phase's frames.
+
+        ``phase_names`` are the phases this story plays, in order; ``optional`` and
+        ``stand_ins`` are passed on to :func:`~timeline.check_phases`: phases the
+        table may name that are not played, and the entry a phase takes when it has
+        none of its own. The video lasts the sum of the phases played.
 
         ``inputs`` is everything besides the code that the frames follow from (the
         data the story draws, say); with the code, the output format and the manim
         version, it names every play in manim's cache.
         """
         with self.stop_on(TimingError):
-            self.phases = check_phases(self.PHASES, phase_names)
+            self.phases = check_phases(self.PHASES, phase_names, optional=optional, stand_ins=stand_ins)
         self.fps = self.camera.frame_rate
         self.spans = phase_frame_spans(self.phases, self.fps)
         self.clock = PhaseClock(0)

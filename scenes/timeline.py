@@ -28,32 +28,49 @@ class TimingError(ValueError):
     """A ``PHASES`` table that cannot be played, with a one-line reason naming the phase."""
 
 
-def check_phases(phases: Mapping[str, object], names: Iterable[str]) -> dict[str, float]:
+def check_phases(
+    phases: Mapping[str, object],
+    names: Iterable[str],
+    *,
+    optional: Iterable[str] = (),
+    stand_ins: Mapping[str, str] | None = None,
+) -> dict[str, float]:
     """Check a ``PHASES`` table against the phase ``names`` the scene plays, in order.
 
-    Returns the table as ``{name: seconds}`` in the scene's order, or raises
+    ``optional`` names phases that the table may hold but that are not played
+    this time (a hidden layer the network lacks, say); their entries are checked
+    and then left out. ``stand_ins`` maps a played phase to another whose seconds
+    it takes when the table has no entry of its own.
+
+    Returns the played phases as ``{name: seconds}`` in the scene's order, or raises
     :class:`TimingError` for a missing or unknown phase or a bad duration.
     """
     names = list(names)
+    optional = [name for name in optional if name not in names]
+    stand_ins = dict(stand_ins or {})
     if not isinstance(phases, Mapping):
         raise TimingError(f"PHASES: expected a mapping from phase name to seconds, got {type(phases).__name__}")
-    unknown = [name for name in phases if name not in names]
+    unknown = [name for name in phases if name not in names and name not in optional]
     if unknown:
         raise TimingError(f"PHASES: unknown phase {unknown[0]!r}; the phases are: {', '.join(names)}")
-    missing = [name for name in names if name not in phases]
-    if missing:
-        raise TimingError(f"PHASES: phase {missing[0]!r} is missing; every phase needs a duration in seconds")
+    for name in phases:
+        _check_seconds(name, phases[name])
     checked = {}
     for name in names:
-        seconds = phases[name]
-        if isinstance(seconds, bool) or not isinstance(seconds, Real) or not math.isfinite(seconds):
-            raise TimingError(f"PHASES[{name!r}]: expected a number of seconds, got {seconds!r}")
-        if seconds <= 0:
-            raise TimingError(f"PHASES[{name!r}]: a phase must last more than 0 s, got {seconds!r}")
-        if seconds < MIN_PHASE_SECONDS:
-            raise TimingError(f"PHASES[{name!r}]: a phase lasts at least {MIN_PHASE_SECONDS:g} s, got {seconds!r}")
-        checked[name] = float(seconds)
+        source = name if name in phases else stand_ins.get(name)
+        if source not in phases:
+            raise TimingError(f"PHASES: phase {name!r} is missing; every phase needs a duration in seconds")
+        checked[name] = float(phases[source])
     return checked
+
+
+def _check_seconds(name: str, seconds: object) -> None:
+    if isinstance(seconds, bool) or not isinstance(seconds, Real) or not math.isfinite(seconds):
+        raise TimingError(f"PHASES[{name!r}]: expected a number of seconds, got {seconds!r}")
+    if seconds <= 0:
+        raise TimingError(f"PHASES[{name!r}]: a phase must last more than 0 s, got {seconds!r}")
+    if seconds < MIN_PHASE_SECONDS:
+        raise TimingError(f"PHASES[{name!r}]: a phase lasts at least {MIN_PHASE_SECONDS:g} s, got {seconds!r}")
 
 
 def phase_frame_spans(phases: Mapping[str, float], fps: float) -> dict[str, tuple[int, int]]:

@@ -71,3 +71,38 @@ def test_clock_hands_out_shares_and_refuses_to_overrun():
     assert clock.remaining == 44
     with pytest.raises(ValueError, match="more than"):
         clock.take(0.9)
+
+
+# ------------------------------------------------ phases the network may not play
+
+LAYERS = ["Intro", "Layer 1", "Layer 2", "Layer 3", "Outro"]
+TABLE = {"Intro": 2.0, "Layer 1": 10.0, "Layer 2": 8.0, "Outro": 4.0}
+
+
+def test_a_phase_without_an_entry_takes_its_stand_in():
+    checked = check_phases(TABLE, LAYERS, stand_ins={"Layer 3": "Layer 2"})
+    assert checked == {"Intro": 2.0, "Layer 1": 10.0, "Layer 2": 8.0, "Layer 3": 8.0, "Outro": 4.0}
+    assert list(checked) == LAYERS
+
+
+def test_an_entry_of_its_own_beats_the_stand_in():
+    checked = check_phases({**TABLE, "Layer 3": 5.0}, LAYERS, stand_ins={"Layer 3": "Layer 2"})
+    assert checked["Layer 3"] == 5.0
+
+
+def test_optional_phases_are_checked_but_not_played():
+    played = ["Intro", "Layer 1", "Outro"]
+    checked = check_phases(TABLE, played, optional=["Layer 2", "Layer 3"])
+    assert checked == {"Intro": 2.0, "Layer 1": 10.0, "Outro": 4.0}
+    with pytest.raises(TimingError, match=r"PHASES\['Layer 2'\]"):
+        check_phases({**TABLE, "Layer 2": 0}, played, optional=["Layer 2"])
+    with pytest.raises(TimingError, match="unknown phase 'Layer 4'"):
+        check_phases({**TABLE, "Layer 4": 3.0}, played, optional=["Layer 2", "Layer 3"])
+
+
+def test_a_stand_in_missing_from_the_table_leaves_the_phase_missing():
+    table = {name: seconds for name, seconds in TABLE.items() if name != "Layer 2"}
+    with pytest.raises(TimingError, match="'Layer 2' is missing"):
+        check_phases(table, LAYERS, stand_ins={"Layer 3": "Layer 2"})
+    with pytest.raises(TimingError, match="'Layer 3' is missing"):
+        check_phases(table, ["Intro", "Layer 1", "Layer 3", "Outro"], stand_ins={"Layer 3": "Layer 2"})
