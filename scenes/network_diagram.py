@@ -12,6 +12,7 @@ from manim import (
     AnimationGroup,
     Circle,
     Create,
+    DashedVMobject,
     DecimalNumber,
     FadeIn,
     FadeOut,
@@ -33,9 +34,14 @@ from style import (
     DIM_TEXT_COLOR,
     FONT,
     NEURON_OUTLINE_COLOR,
+    SIGN_CUE_COLOR,
+    SIGN_CUE_DASHES,
+    SIGN_CUE_RADIUS,
+    SIGN_CUE_WIDTH,
     edge_style,
     neuron_fill_color,
     neuron_text_color,
+    shows_negative,
     weight_color,
 )
 
@@ -49,6 +55,9 @@ RADIUS_PER_SPACING = 0.4
 """A neuron's radius as a share of the spacing, so dense layers keep a gap."""
 VALUE_FIT = 1.8
 """A value label inside a neuron is at most this many radii wide: at 0.6 radii tall, its corners stay inside the circle."""
+TITLE_FONT_SIZE = 24
+TITLE_FIT = 0.85
+"""A layer title is at most this share of the distance between two layers wide."""
 WEIGHT_LABEL_FONT_SIZE = 26
 """The weight labels' size at full spacing; denser layers get smaller labels."""
 WEIGHT_LABEL_POSITION = 0.36
@@ -79,6 +88,9 @@ class NetworkDiagram(VGroup):
         ``layers[l][j]`` is neuron ``j`` of layer ``l`` (a :class:`~manim.Circle`).
     halos
         ``halos[l][j]`` is the glow around that neuron, dark until it is activated.
+    signs
+        ``signs[l][j]`` is the dashed ring that marks a negative value in that
+        neuron, hidden while its value is not negative.
     edges
         ``edges[c]`` holds the edges from layer ``c`` to layer ``c + 1``;
         :meth:`edge` picks one out by its neurons.
@@ -112,13 +124,15 @@ class NetworkDiagram(VGroup):
         self.edges = VGroup()
         self.halos = VGroup()
         self.layers = VGroup()
+        self.signs = VGroup()
         self.values = VGroup(*(VGroup() for _ in self.layer_sizes))
         self.titles = VGroup()
         self._add_neurons()
         self._add_halos()
+        self._add_signs()
         self._add_edges()
         self._add_titles(layer_titles)
-        self.add(self.edges, self.halos, self.layers, self.values, self.titles)
+        self.add(self.edges, self.halos, self.layers, self.signs, self.values, self.titles)
 
     # ------------------------------------------------------------------ building
 
@@ -153,6 +167,20 @@ class NetworkDiagram(VGroup):
                 halo_column.add(rings)
             self.halos.add(halo_column)
 
+    def _add_signs(self) -> None:
+        for column in self.layers:
+            sign_column = VGroup()
+            for neuron in column:
+                # Dashed at the origin, then moved: away from it, manim's dashing of a circle can
+                # come out as empty dashes through rounding.
+                ring = Circle(radius=self.radius * SIGN_CUE_RADIUS)
+                dashes = DashedVMobject(ring, num_dashes=SIGN_CUE_DASHES, dashed_ratio=0.55).move_to(neuron)
+                dashes.set_stroke(SIGN_CUE_COLOR, width=SIGN_CUE_WIDTH)
+                # A dark band under the dashes sets them off from the edges and the glow.
+                band = ring.copy().move_to(neuron).set_stroke(BACKGROUND_COLOR, width=SIGN_CUE_WIDTH + 4)
+                sign_column.add(VGroup(band, dashes).set_stroke(opacity=0.0))
+            self.signs.add(sign_column)
+
     def _add_edges(self) -> None:
         for connection, matrix in enumerate(self.weights):
             group = VGroup()
@@ -172,8 +200,15 @@ class NetworkDiagram(VGroup):
         if layer_titles is None:
             layer_titles = ["Input", *(f"Hidden {i}" for i in range(1, count - 1)), "Output"]
         top = self.spacing * (max(self.layer_sizes) - 1) / 2 + self.radius
-        for layer, title in enumerate(layer_titles):
-            label = Text(title, font=FONT, font_size=24, color=DIM_TEXT_COLOR)
+        labels = [Text(title, font=FONT, font_size=TITLE_FONT_SIZE, color=DIM_TEXT_COLOR) for title in layer_titles]
+        if count > 1:
+            # One size for every title, so that the widest keeps a gap to its neighbours.
+            room = TITLE_FIT * (self._layer_xs[1] - self._layer_xs[0])
+            widest = max(label.width for label in labels)
+            if widest > room:
+                for label in labels:
+                    label.scale(room / widest)
+        for layer, label in enumerate(labels):
             label.move_to([self._layer_xs[layer], 0, 0])
             label.align_to([0, top + 0.14 + 0.32, 0], UP)
             self.titles.add(label)
@@ -228,6 +263,7 @@ class NetworkDiagram(VGroup):
         neurons = LaggedStart(*(FadeIn(column, shift=0.2 * DOWN) for column in self.layers), lag_ratio=0.15)
         edges = LaggedStart(*(Create(group) for group in self.edges), lag_ratio=0.3)
         # The halos are dark until a layer is activated; fading them in keeps their place.
+        # The sign rings come in with the diagram, hidden until a value is negative.
         halos = FadeIn(self.halos)
         return AnimationGroup(FadeIn(self.titles), neurons, edges, halos, lag_ratio=0.2, group=self)
 
@@ -242,11 +278,14 @@ class NetworkDiagram(VGroup):
     def activate(self, layer: int, values: Sequence[float], levels: Sequence[float]) -> list[Animation]:
         """Every neuron of ``layer`` takes its value: fill and glow by level, number inside.
 
+        ``levels`` give the brightness, from 0 to 1 (:func:`style.network_glow`); a
+        value shown with a minus sign also wears a dashed ring.
         Numbers already shown in the layer (the logits, say) fade out as the new ones fade in.
         """
         animations = []
         new_values = VGroup()
         for index, (value, level) in enumerate(zip(values, levels)):
+            negative = shows_negative(value)
             neuron = self.layers[layer][index]
             animations.append(neuron.animate.set_fill(neuron_fill_color(level), opacity=1.0))
             halo = self.halos[layer][index]
@@ -254,6 +293,9 @@ class NetworkDiagram(VGroup):
             for ring, opacity in zip(target, HALO_RING_OPACITIES):
                 ring.set_fill(ACTIVE_COLOR, opacity=opacity * float(level))
             animations.append(Transform(halo, target))
+            sign = self.signs[layer][index]
+            if negative or sign.get_stroke_opacity() > 0:
+                animations.append(sign.animate.set_stroke(opacity=1.0 if negative else 0.0))
             new_values.add(self.value_label(layer, index, value, level))
         old_values = self.values[layer]
         # The handle moves to the new numbers at once; the old ones fade out on their own.

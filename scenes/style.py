@@ -3,14 +3,22 @@
 Colours are named by what they mean on screen. The weight colours are the
 Okabe-Ito sky blue and orange, a pair that viewers with any common form of
 colour blindness can tell apart.
+
+A neuron's brightness is the size of its value, ``|a|``, on one scale shared by
+the inputs and every hidden layer (:func:`network_glow`), whatever its sign. A
+negative value also wears a dashed ring, orange like a negative weight: a shape,
+so that the sign reads without telling colours apart.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from manim import ManimColor, interpolate_color
+
+from network_model import format_value
 
 __all__ = [
     "ACCENT_COLOR",
@@ -24,12 +32,16 @@ __all__ = [
     "NEURON_OUTLINE_COLOR",
     "PANEL_COLOR",
     "POSITIVE_WEIGHT_COLOR",
+    "SIGN_CUE_COLOR",
     "TEXT_COLOR",
     "WINNER_COLOR",
     "edge_style",
     "glow_levels",
+    "glow_scale",
+    "network_glow",
     "neuron_fill_color",
     "neuron_text_color",
+    "shows_negative",
     "weight_color",
 ]
 
@@ -46,6 +58,7 @@ NEGATIVE_WEIGHT_COLOR = ManimColor("#E69F00")  # Okabe-Ito orange
 IDLE_NEURON_COLOR = ManimColor("#23283a")
 NEURON_OUTLINE_COLOR = ManimColor("#d7dbe4")
 ACTIVE_COLOR = ManimColor("#FFF1A8")  # the glow of an active neuron
+SIGN_CUE_COLOR = NEGATIVE_WEIGHT_COLOR  # the dashed ring around a negative value: negative, as on the edges
 ACCENT_COLOR = ManimColor("#F0E442")  # Okabe-Ito yellow: what the viewer should look at
 WINNER_COLOR = ManimColor("#009E73")  # Okabe-Ito bluish green
 
@@ -53,6 +66,12 @@ EDGE_MIN_WIDTH = 1.2
 EDGE_MAX_WIDTH = 7.0
 EDGE_MIN_OPACITY = 0.3
 EDGE_MAX_OPACITY = 1.0
+
+SIGN_CUE_DASHES = 8
+"""The dashes of the ring around a neuron that holds a negative value."""
+SIGN_CUE_WIDTH = 4.0
+SIGN_CUE_RADIUS = 1.2
+"""The ring's radius, in neuron radii: just outside the solid outline, which stays."""
 
 
 @dataclass(frozen=True)
@@ -79,15 +98,38 @@ def edge_style(weight: float, max_abs_weight: float) -> EdgeStyle:
 
 
 def glow_levels(values: np.ndarray, scale: float) -> np.ndarray:
-    """How brightly each neuron glows, from 0 to 1: ``value / scale``, clipped.
+    """How brightly each neuron glows, from 0 to 1: ``|value| / scale``, clipped.
 
-    A ``scale`` of 0 (every activation is zero) gives no glow at all rather than
-    a division by zero.
+    The size alone: the sign is drawn apart (see :func:`shows_negative`). A
+    ``scale`` of 0 (every value is zero) gives no glow at all rather than a
+    division by zero.
     """
     values = np.asarray(values, dtype=float)
     if scale <= 0:
         return np.zeros_like(values)
-    return np.clip(values / scale, 0.0, 1.0)
+    return np.clip(np.abs(values) / scale, 0.0, 1.0)
+
+
+def glow_scale(layers: Sequence[np.ndarray]) -> float:
+    """One scale for all of ``layers``: their largest ``|value|``, so that brightness compares across them."""
+    return max((float(np.max(np.abs(values))) for values in layers if len(values)), default=0.0)
+
+
+def network_glow(activations: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """How brightly every neuron glows once its layer is lit, the inputs first.
+
+    The scene lights the network with exactly these levels. The inputs and the
+    hidden layers share one scale, :func:`glow_scale` of them all; the output
+    layer, whose values are probabilities, glows by its probability.
+    """
+    *shared, output = (np.asarray(values, dtype=float) for values in activations)
+    scale = glow_scale(shared)
+    return [*(glow_levels(values, scale) for values in shared), np.clip(output, 0.0, 1.0)]
+
+
+def shows_negative(value: float) -> bool:
+    """Whether ``value`` is shown with a minus sign: ``-0.001`` shows as ``0.00`` and is not."""
+    return format_value(value).startswith("-")
 
 
 def neuron_fill_color(level: float) -> ManimColor:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from manim import DashedVMobject, Text
+from manim.animation.animation import prepare_animation
+
 from network_diagram import NetworkDiagram
-from network_model import forward, load_network
+from network_model import forward, load_network, parse_network
 from style import (
     EDGE_MIN_OPACITY,
     EDGE_MIN_WIDTH,
@@ -14,6 +17,9 @@ from style import (
     POSITIVE_WEIGHT_COLOR,
     edge_style,
     glow_levels,
+    neuron_fill_color,
+    network_glow,
+    shows_negative,
 )
 
 
@@ -33,6 +39,7 @@ def test_thirteen_neurons_and_thirty_six_edges(diagram):
     assert [len(group) for group in diagram.edges] == [12, 16, 8]
     assert sum(len(group) for group in diagram.edges) == 36
     assert [len(column) for column in diagram.halos] == [3, 4, 4, 2]
+    assert [len(column) for column in diagram.signs] == [3, 4, 4, 2]
 
 
 def test_edges_join_the_right_neurons(diagram):
@@ -82,20 +89,108 @@ def test_all_zero_weights_and_activations_style_without_dividing_by_zero():
     assert all(line.get_stroke_width() == EDGE_MIN_WIDTH for group in diagram.edges for line in group)
 
 
-def test_glow_follows_the_activation():
-    levels = glow_levels(np.array([0.0, 0.2, 0.4, 0.8, 1.6]), 0.8)
-    assert levels.tolist() == [0.0, 0.25, 0.5, 1.0, 1.0]
+def test_glow_follows_the_size_of_the_value():
+    levels = glow_levels(np.array([0.0, 0.2, 0.4, 0.8, 1.6, -0.4, -1.6]), 0.8)
+    assert levels.tolist() == [0.0, 0.25, 0.5, 1.0, 1.0, 0.5, 1.0]
 
 
 def test_the_busiest_neuron_glows_brightest(network):
     trace = forward(network)
     hidden = trace.layers[0].a
-    levels = glow_levels(hidden, float(hidden.max()))
+    levels = network_glow(trace.activations)[1]
     assert np.argmax(levels) == np.argmax(hidden)
     assert levels[hidden == 0].tolist() == [0.0] * int(np.sum(hidden == 0))
 
 
-@pytest.mark.parametrize("sizes", [[1, 1, 1, 2], [8, 8, 8, 8], [2, 7, 3, 5]])
+def signed_network(function: str = "tanh"):
+    """A network whose inputs and hidden values take both signs."""
+    return parse_network(
+        {
+            "layer_sizes": [3, 3, 2, 2],
+            "inputs": [-0.9, 0.45, 0.3],
+            "weights": [[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, -2.0]], [[0.5, 0.5, 0.5], [-1, -1, -1]], [[1, 0], [0, 1]]],
+            "biases": [[0.0, 0.0, 0.0], [0.0, 0.0], [0.0, 0.0]],
+            "class_names": ["A", "B"],
+            "hidden_activation": function,
+        }
+    )
+
+
+def test_one_glow_scale_for_the_inputs_and_every_hidden_layer():
+    trace = forward(signed_network("leaky_relu"))
+    glow = network_glow(trace.activations)
+    # The largest |value| of the inputs and hidden layers is the input -0.9: it alone glows fully.
+    scale = 0.9
+    for values, levels in zip(trace.activations[:-1], glow[:-1], strict=True):
+        assert levels.tolist() == pytest.approx([abs(value) / scale for value in values], abs=1e-12)
+    assert glow[0].tolist() == pytest.approx([1.0, 0.5, 1 / 3], abs=1e-12)
+    # A negative value glows by its size: the leak -0.06 as brightly as 0.06 would.
+    assert trace.layers[0].a[2] == pytest.approx(-0.06)
+    assert glow[1][2] == pytest.approx(0.06 / 0.9)
+    # The output layer glows by its probability.
+    assert glow[-1].tolist() == pytest.approx(trace.probabilities.tolist(), abs=1e-12)
+
+
+def test_a_value_shows_negative_only_if_its_two_decimals_do():
+    assert [shows_negative(v) for v in (-0.5, -0.005, -0.0049, 0.0, -0.0, 0.3)] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+        False,
+    ]
+
+
+def finish(animations) -> None:
+    """Leave each mobject as the animations would, without a scene."""
+    for animation in map(prepare_animation, animations):
+        animation.begin()
+        animation.finish()
+
+
+def test_a_negative_value_wears_a_dashed_ring_and_a_positive_one_does_not():
+    network = signed_network()
+    trace = forward(network)
+    diagram = NetworkDiagram(network.layer_sizes, network.weights)
+    glow = network_glow(trace.activations)
+    for layer, values in enumerate(trace.activations):
+        finish(diagram.activate(layer, values, glow[layer]))
+    for layer, values in enumerate(trace.activations):
+        for index, value in enumerate(values):
+            neuron, sign = diagram.layers[layer][index], diagram.signs[layer][index]
+            dashes = [part for part in sign.get_family() if isinstance(part, DashedVMobject)]
+            assert len(dashes) == 1
+            assert np.allclose(dashes[0].get_center(), neuron.get_center(), atol=1e-6)
+            shown = max(dash.get_stroke_opacity() for dash in dashes[0].submobjects)
+            assert shown == (1.0 if shows_negative(value) else 0.0), (layer, index, value)
+            # The brightness is the size of the value, whatever its sign.
+            assert neuron.get_fill_color().to_hex() == neuron_fill_color(glow[layer][index]).to_hex()
+    assert shows_negative(trace.activations[0][0]) and shows_negative(trace.activations[1][2])
+
+
+def test_the_ring_goes_when_the_value_turns_positive():
+    network = signed_network()
+    diagram = NetworkDiagram(network.layer_sizes, network.weights)
+    for values in ([-0.5, 0.2], [0.5, 0.2]):
+        finish(diagram.activate(3, values, [0.5, 0.2]))
+    assert all(part.get_stroke_opacity() == 0 for part in diagram.signs[3].family_members_with_points())
+
+
+def test_every_dash_of_every_ring_is_drawn():
+    # Dashing a circle away from the origin can give empty dashes; each dash is one or more curves.
+    for sizes in ([1, 1, 1, 2], [8, 8, 8, 8, 8, 8], [2, 7, 3, 5]):
+        rng = np.random.default_rng(1)
+        weights = [rng.uniform(-1, 1, (n_out, n_in)) for n_in, n_out in zip(sizes, sizes[1:])]
+        diagram = NetworkDiagram(sizes, weights, width=7.5, height=4.0).shift(2.3 * np.array([-1, 0.7, 0]))
+        for sign_column, column in zip(diagram.signs, diagram.layers, strict=True):
+            for sign, neuron in zip(sign_column, column, strict=True):
+                dashes = next(part for part in sign.get_family() if isinstance(part, DashedVMobject))
+                assert all(len(dash.points) and len(dash.points) % 4 == 0 for dash in dashes.submobjects)
+                assert np.allclose(dashes.get_center(), neuron.get_center(), atol=1e-6)
+
+
+@pytest.mark.parametrize("sizes", [[1, 1, 1, 2], [8, 8, 8, 8], [2, 7, 3, 5], [3, 8, 2], [8, 8, 8, 8, 8, 8]])
 def test_any_shape_builds_inside_its_box(sizes):
     rng = np.random.default_rng(0)
     weights = [rng.uniform(-1, 1, (n_out, n_in)) for n_in, n_out in zip(sizes, sizes[1:])]
@@ -109,3 +204,15 @@ def test_any_shape_builds_inside_its_box(sizes):
         for b in range(a + 1, len(neurons)):
             gap = np.linalg.norm(neurons[a].get_center() - neurons[b].get_center())
             assert gap >= 2 * diagram.radius, "two neurons overlap"
+
+
+@pytest.mark.parametrize("layers", [3, 4, 5, 6])
+def test_layer_titles_keep_apart(layers):
+    sizes = [8] * layers
+    weights = [np.ones((8, 8))] * (layers - 1)
+    diagram = NetworkDiagram(sizes, weights, width=7.55, height=4.3)
+    titles = list(diagram.titles)
+    assert all(isinstance(title, Text) for title in titles)
+    assert len({round(title.height, 6) for title in titles if "Hidden" in title.text}) <= 1, "one size for all"
+    for left, right in zip(titles, titles[1:]):
+        assert right.get_left()[0] - left.get_right()[0] > 0.1, (left.text, right.text)

@@ -14,9 +14,9 @@ from manim.animation.animation import prepare_animation
 from manim.utils.testing.frames_comparison import frames_comparison as manim_frames_comparison
 
 from network_diagram import NetworkDiagram
-from network_model import forward, load_network
+from network_model import forward, load_network, parse_network
 from panels import ProbabilityPanel
-from style import glow_levels
+from style import network_glow
 
 __module_test__ = "diagram"
 
@@ -24,8 +24,8 @@ __module_test__ = "diagram"
 frames_comparison = partial(manim_frames_comparison, tex_template=TexTemplate.from_file("assets/tex_template.tex"))
 
 
-def default_diagram() -> tuple[NetworkDiagram, object]:
-    trace = forward(load_network())
+def default_diagram(network=None) -> tuple[NetworkDiagram, object]:
+    trace = forward(network or load_network())
     diagram = NetworkDiagram(trace.network.layer_sizes, trace.network.weights, width=8, height=4)
     diagram.remove(diagram.titles)
     return diagram, trace
@@ -52,16 +52,38 @@ def run_to_end(scene: Scene, animations) -> None:
         animation.clean_up_from_scene(scene)
 
 
-@frames_comparison
-def test_neurons_glow_by_activation(scene: Scene):
-    diagram, trace = default_diagram()
+def light_every_layer(scene: Scene, diagram: NetworkDiagram, trace) -> None:
+    """Light the network as the scene leaves it: every layer with its values, at the scene's own glow."""
     scene.add(diagram)
-    scale = max(float(a.max()) for a in trace.activations[:-1])
-    for layer, values in enumerate(trace.activations):
-        run_to_end(scene, diagram.activate(layer, values, glow_levels(values, scale)))
+    for layer, (values, levels) in enumerate(zip(trace.activations, network_glow(trace.activations))):
+        run_to_end(scene, diagram.activate(layer, values, levels))
     # Only the shapes: the numbers inside the neurons are text.
     scene.remove(*diagram.values)
     diagram.remove(diagram.values)
+
+
+@frames_comparison
+def test_neurons_glow_by_activation(scene: Scene):
+    light_every_layer(scene, *default_diagram())
+
+
+@frames_comparison
+def test_negative_values_glow_by_size_and_wear_a_dashed_ring(scene: Scene):
+    network = parse_network(
+        {
+            "layer_sizes": [3, 4, 4, 2],
+            "inputs": [-0.8, 0.8, -0.2],
+            "weights": [
+                [[1, 0, 0], [0, 1, 0], [0, 0, 1], [0.5, 0.5, 0.5]],
+                [[-1, 0, 0, 0], [0, -1, 0, 0], [0, 0, -1, 0], [0, 0, 0, -1]],
+                [[1, -1, 1, -1], [-1, 1, -1, 1]],
+            ],
+            "biases": [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0]],
+            "class_names": ["A", "B"],
+            "hidden_activation": "tanh",
+        }
+    )
+    light_every_layer(scene, *default_diagram(network))
 
 
 @frames_comparison
