@@ -7,12 +7,13 @@ from collections.abc import Sequence
 import numpy as np
 from manim import (
     DOWN,
+    TAU,
     UP,
     Animation,
     AnimationGroup,
+    Arc,
     Circle,
     Create,
-    DashedVMobject,
     DecimalNumber,
     FadeIn,
     FadeOut,
@@ -24,6 +25,7 @@ from manim import (
     Text,
     Transform,
     VGroup,
+    VMobject,
 )
 
 from network_model import format_value
@@ -62,6 +64,19 @@ WEIGHT_LABEL_FONT_SIZE = 26
 """The weight labels' size at full spacing; denser layers get smaller labels."""
 WEIGHT_LABEL_POSITION = 0.36
 """How far along its edge, from the source neuron, a weight label sits."""
+
+
+def dashed_ring(radius: float, dashes: int, dashed_share: float = 0.55) -> VMobject:
+    """A circle drawn as ``dashes`` arcs, centred on the origin: one mobject, each dash a subpath of it.
+
+    One mobject rather than a group of dashes keeps the diagram light to copy,
+    which every animation of it does.
+    """
+    ring = VMobject()
+    step = TAU / dashes
+    for index in range(dashes):
+        ring.append_points(Arc(radius=radius, start_angle=index * step, angle=dashed_share * step).points)
+    return ring
 
 
 class NetworkDiagram(VGroup):
@@ -171,13 +186,11 @@ class NetworkDiagram(VGroup):
         for column in self.layers:
             sign_column = VGroup()
             for neuron in column:
-                # Dashed at the origin, then moved: away from it, manim's dashing of a circle can
-                # come out as empty dashes through rounding.
-                ring = Circle(radius=self.radius * SIGN_CUE_RADIUS)
-                dashes = DashedVMobject(ring, num_dashes=SIGN_CUE_DASHES, dashed_ratio=0.55).move_to(neuron)
+                radius = self.radius * SIGN_CUE_RADIUS
+                dashes = dashed_ring(radius, SIGN_CUE_DASHES).move_to(neuron)
                 dashes.set_stroke(SIGN_CUE_COLOR, width=SIGN_CUE_WIDTH)
                 # A dark band under the dashes sets them off from the edges and the glow.
-                band = ring.copy().move_to(neuron).set_stroke(BACKGROUND_COLOR, width=SIGN_CUE_WIDTH + 4)
+                band = Circle(radius=radius).move_to(neuron).set_stroke(BACKGROUND_COLOR, width=SIGN_CUE_WIDTH + 4)
                 sign_column.add(VGroup(band, dashes).set_stroke(opacity=0.0))
             self.signs.add(sign_column)
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from manim import DashedVMobject, Text
+from manim import Text
 from manim.animation.animation import prepare_animation
 
 from network_diagram import NetworkDiagram
@@ -15,10 +14,12 @@ from style import (
     EDGE_MIN_WIDTH,
     NEGATIVE_WEIGHT_COLOR,
     POSITIVE_WEIGHT_COLOR,
+    SIGN_CUE_DASHES,
+    SIGN_CUE_RADIUS,
     edge_style,
     glow_levels,
-    neuron_fill_color,
     network_glow,
+    neuron_fill_color,
     shows_negative,
 )
 
@@ -108,7 +109,11 @@ def signed_network(function: str = "tanh"):
         {
             "layer_sizes": [3, 3, 2, 2],
             "inputs": [-0.9, 0.45, 0.3],
-            "weights": [[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, -2.0]], [[0.5, 0.5, 0.5], [-1, -1, -1]], [[1, 0], [0, 1]]],
+            "weights": [
+                [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, -2.0]],
+                [[0.5, 0.5, 0.5], [-1, -1, -1]],
+                [[1, 0], [0, 1]],
+            ],
             "biases": [[0.0, 0.0, 0.0], [0.0, 0.0], [0.0, 0.0]],
             "class_names": ["A", "B"],
             "hidden_activation": function,
@@ -158,15 +163,14 @@ def test_a_negative_value_wears_a_dashed_ring_and_a_positive_one_does_not():
         finish(diagram.activate(layer, values, glow[layer]))
     for layer, values in enumerate(trace.activations):
         for index, value in enumerate(values):
-            neuron, sign = diagram.layers[layer][index], diagram.signs[layer][index]
-            dashes = [part for part in sign.get_family() if isinstance(part, DashedVMobject)]
-            assert len(dashes) == 1
-            assert np.allclose(dashes[0].get_center(), neuron.get_center(), atol=1e-6)
-            shown = max(dash.get_stroke_opacity() for dash in dashes[0].submobjects)
-            assert shown == (1.0 if shows_negative(value) else 0.0), (layer, index, value)
+            neuron, (band, dashes) = diagram.layers[layer][index], diagram.signs[layer][index]
+            assert np.allclose(dashes.get_center(), neuron.get_center(), atol=1e-6)
+            for part in (band, dashes):
+                assert part.get_stroke_opacity() == (1.0 if shows_negative(value) else 0.0), (layer, index, value)
             # The brightness is the size of the value, whatever its sign.
             assert neuron.get_fill_color().to_hex() == neuron_fill_color(glow[layer][index]).to_hex()
-    assert shows_negative(trace.activations[0][0]) and shows_negative(trace.activations[1][2])
+    assert shows_negative(trace.activations[0][0])
+    assert shows_negative(trace.activations[1][2])
 
 
 def test_the_ring_goes_when_the_value_turns_positive():
@@ -177,17 +181,18 @@ def test_the_ring_goes_when_the_value_turns_positive():
     assert all(part.get_stroke_opacity() == 0 for part in diagram.signs[3].family_members_with_points())
 
 
-def test_every_dash_of_every_ring_is_drawn():
-    # Dashing a circle away from the origin can give empty dashes; each dash is one or more curves.
-    for sizes in ([1, 1, 1, 2], [8, 8, 8, 8, 8, 8], [2, 7, 3, 5]):
-        rng = np.random.default_rng(1)
-        weights = [rng.uniform(-1, 1, (n_out, n_in)) for n_in, n_out in zip(sizes, sizes[1:])]
-        diagram = NetworkDiagram(sizes, weights, width=7.5, height=4.0).shift(2.3 * np.array([-1, 0.7, 0]))
-        for sign_column, column in zip(diagram.signs, diagram.layers, strict=True):
-            for sign, neuron in zip(sign_column, column, strict=True):
-                dashes = next(part for part in sign.get_family() if isinstance(part, DashedVMobject))
-                assert all(len(dash.points) and len(dash.points) % 4 == 0 for dash in dashes.submobjects)
-                assert np.allclose(dashes.get_center(), neuron.get_center(), atol=1e-6)
+@pytest.mark.parametrize("sizes", [[1, 1, 1, 2], [8, 8, 8, 8, 8, 8], [2, 7, 3, 5]])
+def test_every_ring_has_its_dashes_around_its_neuron(sizes):
+    rng = np.random.default_rng(1)
+    weights = [rng.uniform(-1, 1, (n_out, n_in)) for n_in, n_out in zip(sizes, sizes[1:])]
+    diagram = NetworkDiagram(sizes, weights, width=7.5, height=4.0).shift(2.3 * np.array([-1, 0.7, 0]))
+    for sign_column, column in zip(diagram.signs, diagram.layers, strict=True):
+        for (band, dashes), neuron in zip(sign_column, column, strict=True):
+            assert len(dashes.get_subpaths()) == SIGN_CUE_DASHES
+            for part in (band, dashes):
+                assert np.allclose(part.get_center(), neuron.get_center(), atol=1e-6)
+                # Just outside the neuron's own outline, which stays.
+                assert part.width / 2 == pytest.approx(diagram.radius * SIGN_CUE_RADIUS, rel=0.02)
 
 
 @pytest.mark.parametrize("sizes", [[1, 1, 1, 2], [8, 8, 8, 8], [2, 7, 3, 5], [3, 8, 2], [8, 8, 8, 8, 8, 8]])
