@@ -1,12 +1,13 @@
-"""One forward pass through a small fully connected network, in eight timed phases.
+"""One forward pass through a small fully connected network, in timed phases.
 
 Render from the repository root::
 
     manim -pqh scenes/forward_pass.py ForwardPassScene
 
 The network comes from ``assets/network.json``, or from the file named by
-``$FORWARD_PASS_NETWORK``. Every number on screen is computed from it in
-:meth:`ForwardPassScene.setup`. To change the pacing, edit ``PHASES``.
+``$FORWARD_PASS_NETWORK``: one to four hidden layers, each with its function.
+Every number on screen is computed from it in :meth:`ForwardPassScene.setup`.
+To change the pacing, edit ``PHASES``.
 """
 
 from __future__ import annotations
@@ -25,20 +26,21 @@ from manim import (
     LaggedStart,
     Line,
     MathTex,
+    ReplacementTransform,
     RoundedRectangle,
     Text,
-    Transform,
     VGroup,
     Write,
 )
 
+from activation_text import FUNCTION_TEXT, architecture_summary, intro_summary
 from network_diagram import NetworkDiagram
-from network_model import NetworkFileError, format_value, forward, load_network
+from network_model import MAX_HIDDEN_LAYERS, NetworkFileError, format_value, forward, load_network
 from panels import (
     MatrixPanel,
     ProbabilityPanel,
+    activation_line,
     fit_within,
-    relu_line,
     softmax_lines,
     surround,
     weighted_sum_lines,
@@ -53,10 +55,11 @@ from style import (
     PANEL_COLOR,
     TEXT_COLOR,
     WINNER_COLOR,
-    glow_levels,
+    network_glow,
+    shows_negative,
 )
 
-__all__ = ["ForwardPassScene"]
+__all__ = ["ForwardPassScene", "hidden_phase"]
 
 # Where things sit on the 14.2 x 8 frame.
 DIAGRAM_LEFT_X = -5.45
@@ -79,11 +82,23 @@ def listed(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
+STAND_IN_PHASE = "Layer 2 forward"
+"""A hidden layer beyond the second with no ``PHASES`` entry of its own lasts as long as this phase."""
+
+
+def hidden_phase(layer: int) -> str:
+    """The name of the phase that plays hidden layer ``layer``, counted from 1."""
+    return f"Layer {layer} forward"
+
+
 class ForwardPassScene(PhasedScene):
-    """A forward pass through a [3, 4, 4, 2] network: inputs, two ReLU layers, softmax.
+    """A forward pass: the inputs, one to four hidden layers, and softmax at the output.
 
     Subclass it and override ``PHASES`` to change the pacing; every beat inside a
-    phase is a share of that phase's seconds, so the video always lasts the sum.
+    phase is a share of that phase's seconds, so the video always lasts the sum of
+    the phases played. Hidden layer ``k`` plays in the phase ``Layer k forward``;
+    one without an entry lasts as long as ``Layer 2 forward``, and entries for
+    hidden layers the network lacks are not played.
     """
 
     PHASES = {
@@ -112,10 +127,21 @@ class ForwardPassScene(PhasedScene):
             self.network = load_network()
             check_latex()
         self.trace = forward(self.network)
-        self.start_timeline(ForwardPassScene.PHASES, inputs=self.network.describe())
+        hidden = self.network.hidden_layer_count
+        self.start_timeline(
+            self.phase_names(),
+            inputs=self.network.describe(),
+            optional=[hidden_phase(layer) for layer in range(hidden + 1, MAX_HIDDEN_LAYERS + 1)],
+            stand_ins={hidden_phase(layer): STAND_IN_PHASE for layer in range(3, hidden + 1)},
+        )
         self.weight_labels: dict[int, VGroup] = {}
         self.camera.background_color = BACKGROUND_COLOR
         self._build_frame()
+
+    def phase_names(self) -> list[str]:
+        """The phases this network's story plays, in order: one per hidden layer between the fixed ones."""
+        hidden = [hidden_phase(layer) for layer in range(1, self.network.hidden_layer_count + 1)]
+        return ["Intro", "Input layer", *hidden, "Output layer", "Prediction", "Weight matrix", "Outro"]
 
     def _build_frame(self) -> None:
         network, trace = self.network, self.trace
@@ -125,7 +151,7 @@ class ForwardPassScene(PhasedScene):
             "Neural Network Forward Pass", font=FONT, font_size=34 if compact else 42, weight=BOLD, color=TEXT_COLOR
         )
         self.architecture = Text(
-            f"architecture [{sizes}]  ·  ReLU hidden layers  ·  softmax output",
+            f"architecture [{sizes}]  ·  {architecture_summary(network.hidden_activations)}  ·  softmax output",
             font=FONT,
             font_size=22 if compact else 24,
             color=DIM_TEXT_COLOR,
@@ -146,9 +172,8 @@ class ForwardPassScene(PhasedScene):
             (DIAGRAM_LEFT_X - self.diagram.layers[0][0].get_x()) * RIGHT
             + ((top + bottom) / 2 - self.diagram.layers.get_y()) * UP
         )
-        # One glow scale for the whole network, so brightness compares across layers.
-        hidden = np.concatenate([np.abs(network.inputs), *(layer.a for layer in trace.layers[:-1])])
-        self.glow_scale = float(hidden.max())
+        # How brightly each neuron glows once lit: one scale for the inputs and every hidden layer.
+        self.glows = network_glow(trace.activations)
         self.input_labels = VGroup(
             *(
                 MathTex(f"x_{{{i}}}", font_size=34, color=DIM_TEXT_COLOR).next_to(neuron, LEFT, buff=0.16)
@@ -166,7 +191,7 @@ class ForwardPassScene(PhasedScene):
         self.panel_divider = Line(
             [PANEL_SPLIT_X, PANEL_TOP_Y - 0.25, 0], [PANEL_SPLIT_X, PANEL_BOTTOM_Y + 0.25, 0], stroke_width=1.5
         ).set_stroke(DIM_TEXT_COLOR, opacity=0.5)
-        self.rule = self._rule(r"z = Wx + b", r"a = \mathrm{ReLU}(z)")
+        self.rule = self._activation_rule(network.hidden_activations[0])
 
         self.probability_panel = ProbabilityPanel(
             network.class_names,
@@ -199,6 +224,16 @@ class ForwardPassScene(PhasedScene):
         fit_within(mobject, PANEL_RIGHT_X - PANEL_LEFT_X - 0.7, PANEL_TOP_Y - PANEL_BOTTOM_Y - 0.35)
         return mobject.move_to(self.panel)
 
+    def _activation_rule(self, function: str) -> VGroup:
+        """The panel's rule for a hidden layer with ``function``: the weighted sum, then ``a = f(z)``."""
+        text = FUNCTION_TEXT[function]
+        return self._rule(r"z = Wx + b", f"a = {text.apply('z')} {text.definition}")
+
+    def _new_rule(self, rule: VGroup) -> ReplacementTransform:
+        """The animation that puts ``rule`` in the panel in place of the rule shown; ``self.rule`` is then ``rule``."""
+        old, self.rule = self.rule, rule
+        return ReplacementTransform(old, rule)
+
     def _in_work_area(self, mobject):
         """Place ``mobject`` in the right-hand part of the panel, left-aligned and centred vertically."""
         max_width = PANEL_RIGHT_X - PANEL_SPLIT_X - 0.6
@@ -215,8 +250,8 @@ class ForwardPassScene(PhasedScene):
     def construct(self) -> None:
         self.introduce_network()
         self.show_inputs()
-        self.forward_hidden_layer_1()
-        self.forward_hidden_layer_2()
+        for layer in range(1, self.network.hidden_layer_count + 1):
+            self.forward_hidden_layer(layer)
         self.compute_output_layer()
         self.announce_prediction()
         self.show_weight_matrix()
@@ -229,7 +264,7 @@ class ForwardPassScene(PhasedScene):
         with self.phase("Intro"):
             self.say(
                 f"A fully connected network with layers of {', '.join(map(str, sizes))} neurons: "
-                "ReLU in the hidden layers, softmax at the output."
+                f"{intro_summary(self.network.hidden_activations)}, softmax at the output."
             )
             self.beat(Write(self.title), FadeIn(self.architecture, shift=0.2 * DOWN), share=0.3)
             self.beat(self.diagram.create(), share=0.45)
@@ -247,29 +282,39 @@ class ForwardPassScene(PhasedScene):
             self.say(f"The input x = {vector} enters the input neurons.")
             self.beat(FadeIn(self.panel), FadeIn(self.input_vector), share=0.2)
             self.beat(
-                *self.diagram.activate(0, inputs, glow_levels(inputs, self.glow_scale)),
+                *self.diagram.activate(0, inputs, self.glows[0]),
                 FadeIn(self.input_labels, shift=0.1 * RIGHT),
                 share=0.35,
             )
 
-    def forward_hidden_layer_1(self) -> None:
-        with self.phase("Layer 1 forward"):
-            self._forward_hidden_layer(1)
-
-    def forward_hidden_layer_2(self) -> None:
-        with self.phase("Layer 2 forward"):
-            self._forward_hidden_layer(2)
+    def forward_hidden_layer(self, layer: int) -> None:
+        with self.phase(hidden_phase(layer)):
+            self._forward_hidden_layer(layer)
 
     def _focus_neuron(self, layer: int) -> int:
-        """Pick the neuron whose sum is written out.
+        """Pick the neuron whose sum is written out: one that shows the shape of the layer's function.
 
-        Layer 1 shows its strongest neuron; later layers show one that ReLU clips
-        to 0, if there is one, so the viewer sees both cases.
+        ReLU: the first hidden layer shows its strongest neuron, later ones a neuron
+        that ReLU clips, if one has a ``z`` that shows as negative in two decimals,
+        so the viewer sees both cases. tanh and leaky ReLU: the most negative ``z``,
+        if its activation shows as negative, where they part from ReLU. Sigmoid: the
+        largest ``|z|``, where the curve bends toward 0 or 1. Otherwise the strongest.
         """
-        z = self.trace.layers[layer - 1].z
-        if layer > 1 and np.min(z) < 0:
-            return int(np.argmin(np.where(z < 0, -z, np.inf)))
-        return int(np.argmax(z))
+        trace = self.trace.layers[layer - 1]
+        z = trace.z
+        strongest = int(np.argmax(z))
+        if trace.activation == "relu":
+            clipped = [index for index, value in enumerate(z) if shows_negative(value)]
+            if layer > 1 and clipped:
+                # The closest call: the clipped neuron nearest to 0.
+                return max(clipped, key=lambda index: z[index])
+            return strongest
+        if trace.activation in ("tanh", "leaky_relu"):
+            lowest = int(np.argmin(z))
+            return lowest if shows_negative(trace.a[lowest]) else strongest
+        if trace.activation == "sigmoid":
+            return int(np.argmax(np.abs(z)))
+        return strongest
 
     def _labelled_sources(self, trace, focus: int) -> list[int]:
         """Pick the edges into the focus neuron that carry a weight label.
@@ -285,7 +330,7 @@ class ForwardPassScene(PhasedScene):
         focus = self._focus_neuron(layer)
         diagram = self.diagram
         sum_lines = weighted_sum_lines(trace, focus, self.work_width)
-        activation = relu_line(trace, focus)
+        activation = activation_line(trace, focus)
         work = self._in_work_area(VGroup(sum_lines, activation).arrange(DOWN, aligned_edge=LEFT, buff=0.22))
         labels = VGroup(
             *(diagram.weight_label(layer - 1, focus, source) for source in self._labelled_sources(trace, focus))
@@ -295,12 +340,15 @@ class ForwardPassScene(PhasedScene):
         self.say(f"Hidden layer {layer}: every neuron adds up its weighted inputs and a bias, z = Wx + b.")
         if layer == 1:
             self.beat(FadeOut(previous), FadeIn(self.panel_divider), FadeIn(self.rule), share=0.06)
+        elif trace.activation != self.trace.layers[layer - 2].activation:
+            rule = self._activation_rule(trace.activation)
+            self.beat(FadeOut(previous), self._new_rule(rule), share=0.06)
         else:
             self.beat(FadeOut(previous), Circumscribe(self.rule, color=ACCENT_COLOR, buff=0.08), share=0.06)
         self.beat(*diagram.flow_into(layer), share=0.12)
 
         z = trace.z[focus]
-        verdict = "ReLU keeps it" if z > 0 else "ReLU clips it to 0"
+        verdict = FUNCTION_TEXT[trace.activation].verdict(z)
         self.say(
             f"Neuron {focus} of layer {layer}: z = {weighted_sum_text(trace, focus)} = {format_value(z)}; "
             f"{verdict}: a = {format_value(trace.a[focus])}."
@@ -314,7 +362,7 @@ class ForwardPassScene(PhasedScene):
 
         values = ", ".join(format_value(a) for a in trace.a)
         self.say(f"All of hidden layer {layer}: a = ({values}).")
-        self.beat(*diagram.activate(layer, trace.a, glow_levels(trace.a, self.glow_scale)), share=0.1)
+        self.beat(*diagram.activate(layer, trace.a, self.glows[layer]), share=0.1)
         self.beat(*diagram.restore_edges(layer), share=0.05)
         self.work = work
 
@@ -327,7 +375,7 @@ class ForwardPassScene(PhasedScene):
         panel = self.probability_panel
         with self.phase("Output layer"):
             self.say("The output layer computes one logit per class, z = Wx + b.")
-            self.beat(FadeOut(self.work), Transform(self.rule, rule), share=0.08)
+            self.beat(FadeOut(self.work), self._new_rule(rule), share=0.08)
             self.beat(*diagram.flow_into(output), share=0.12)
             self.beat(*diagram.activate(output, trace.z, np.zeros_like(trace.z)), share=0.08)
             self.pause_point()
@@ -337,7 +385,7 @@ class ForwardPassScene(PhasedScene):
             self.beat(Write(softmax[1]), share=0.12)
             self.pause_point()
             self.beat(
-                *diagram.activate(output, trace.a, trace.a),
+                *diagram.activate(output, trace.a, self.glows[output]),
                 FadeIn(panel.names),
                 FadeIn(panel.tracks),
                 *(GrowFromEdge(bar, LEFT) for bar in panel.bars),
@@ -397,7 +445,7 @@ class ForwardPassScene(PhasedScene):
         previous = "x" if layer == 1 else f"a^{{({layer - 1})}}"
         rule = self._rule(
             f"z^{{({layer})}} = W^{{({layer})}} {previous} + b^{{({layer})}}",
-            rf"a^{{({layer})}} = \mathrm{{ReLU}}(z^{{({layer})}})",
+            f"a^{{({layer})}} = " + FUNCTION_TEXT[trace.activation].apply(f"z^{{({layer})}}"),
         )
         self.dimmed_connections = [index for index in range(len(diagram.edges)) if index != layer - 1]
         rows = len(trace.z)
@@ -409,7 +457,7 @@ class ForwardPassScene(PhasedScene):
             self.say(f"The same layer {layer} as one matrix product: each row of W holds the weights into one neuron.")
             self.beat(
                 FadeOut(self.work),
-                Transform(self.rule, rule),
+                self._new_rule(rule),
                 *diagram.dim_edges(self.dimmed_connections),
                 *(labels.animate.set_opacity(0.15) for c, labels in self.weight_labels.items() if c != layer),
                 FadeIn(matrix),

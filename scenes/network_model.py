@@ -327,7 +327,9 @@ def parse_network(data: object, source: str = "<memory>") -> Network:
                 f"{size} neurons is out of range; each layer has {MIN_LAYER_SIZE} to {MAX_LAYER_SIZE}",
             )
     if sizes[-1] < MIN_CLASSES:
-        raise fail(f"layer_sizes[{len(sizes) - 1}]", f"the output layer needs at least {MIN_CLASSES} classes, got {sizes[-1]}")
+        raise fail(
+            f"layer_sizes[{len(sizes) - 1}]", f"the output layer needs at least {MIN_CLASSES} classes, got {sizes[-1]}"
+        )
     sizes = tuple(int(size) for size in sizes)
 
     inputs = _vector(data["inputs"], "inputs", sizes[0], fail)
@@ -371,7 +373,9 @@ def _hidden_activations(value, hidden, fail) -> tuple[str, ...]:
     elif isinstance(value, list):
         if len(value) != hidden:
             layers = "layer" if hidden == 1 else "layers"
-            raise fail(field, f"expected one name per hidden layer, {hidden} for {hidden} hidden {layers}, got {len(value)}")
+            raise fail(
+                field, f"expected one name per hidden layer, {hidden} for {hidden} hidden {layers}, got {len(value)}"
+            )
         names, fields = value, [f"{field}[{index}]" for index in range(hidden)]
     else:
         raise fail(field, f"expected a function name ({choices}) or a list of one per hidden layer, got {_kind(value)}")

@@ -22,7 +22,8 @@ from manim import (
     VGroup,
 )
 
-from network_model import LayerTrace, format_value
+from activation_text import FUNCTION_TEXT
+from network_model import LayerTrace, format_factor, format_value
 from style import (
     DIM_TEXT_COLOR,
     FONT,
@@ -33,8 +34,8 @@ from style import (
 __all__ = [
     "MatrixPanel",
     "ProbabilityPanel",
+    "activation_line",
     "fit_within",
-    "relu_line",
     "surround",
     "softmax_lines",
     "weighted_sum_lines",
@@ -76,12 +77,6 @@ def _signed(value: float) -> str:
     return f"- {text[1:]}" if text.startswith("-") else f"+ {text}"
 
 
-def _factor(value: float) -> str:
-    """A number inside a product, in parentheses when negative."""
-    text = format_value(value)
-    return f"({text})" if text.startswith("-") else text
-
-
 def neuron_symbol(symbol: str, layer: int, index: int) -> str:
     return f"{symbol}^{{({layer})}}_{{{index}}}"
 
@@ -93,7 +88,7 @@ def weighted_sum_terms(layer: LayerTrace, neuron: int) -> list[tuple[str, str, s
         text = format_value(w)
         negative = text.startswith("-")
         sign = ("-" if negative else "") if index == 0 else ("-" if negative else "+")
-        terms.append((sign, text.lstrip("-"), _factor(x), w))
+        terms.append((sign, text.lstrip("-"), format_factor(x), w))
     return terms
 
 
@@ -142,11 +137,11 @@ def weighted_sum_lines(layer: LayerTrace, neuron: int, max_width: float) -> VGro
     return fit_within(lines, max_width)
 
 
-def relu_line(layer: LayerTrace, neuron: int) -> MathTex:
-    """``a = ReLU(z) = a`` for one neuron."""
+def activation_line(layer: LayerTrace, neuron: int) -> MathTex:
+    """``a = f(z) = a`` for one neuron, with the layer's function and its real numbers."""
     return MathTex(
         neuron_symbol("a", layer.index, neuron),
-        r"= \mathrm{ReLU}(" + format_value(layer.z[neuron]) + ")",
+        "= " + FUNCTION_TEXT[layer.activation].example(layer.z[neuron]),
         "= " + format_value(layer.a[neuron]),
         font_size=MATH_FONT_SIZE,
         color=TEXT_COLOR,

@@ -195,11 +195,11 @@ def neuron_label_problems(run: DryRun, shown: dict[str, dict[int, list[float]]])
 
 def forward_pass_labels(trace, phases: list[str]) -> dict[str, dict[int, list[float]]]:
     """What the forward-pass scene shows inside its neurons at the end of each phase."""
+    hidden = {f"Layer {k} forward": (k, layer.a) for k, layer in enumerate(trace.layers[:-1], 1)}
     computed = {
         "Input layer": (0, trace.network.inputs),
-        "Layer 1 forward": (1, trace.layers[0].a),
-        "Layer 2 forward": (2, trace.layers[1].a),
-        "Output layer": (3, trace.probabilities),
+        **hidden,
+        "Output layer": (len(trace.layers), trace.probabilities),
     }
     shown: dict[int, list[float]] = {}
     by_phase = {}

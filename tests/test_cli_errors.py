@@ -96,8 +96,22 @@ def sum_beyond_the_bound() -> str:
     return json.dumps(data)
 
 
+def unknown_function() -> str:
+    data = good_data()
+    data["hidden_activation"] = ["relu", "swish"]
+    return json.dumps(data)
+
+
+def seven_layers() -> str:
+    data = good_data()
+    data["layer_sizes"] = [3, 4, 4, 4, 4, 4, 2]
+    return json.dumps(data)
+
+
 MISTAKES = {
     "broken JSON": (broken_json, ("invalid JSON", "line 4,")),
+    "unknown function": (unknown_function, ("hidden_activation[1]:", "unknown function 'swish'")),
+    "seven layers": (seven_layers, ("layer_sizes:", "expected 3 to 6 layers", "got 7")),
     "missing field": (missing_field, ("class_names: missing field",)),
     "wrong shape": (wrong_shape, ("weights[1]:", "(4, 4)", "got (4, 3)")),
     "NaN": (nan_weight, ("weights[2][1][0]:", "finite")),

@@ -229,8 +229,10 @@ def network_data(sizes: list[int], functions, seed: int) -> dict:
     return {
         "layer_sizes": sizes,
         "inputs": [round(rng.uniform(-1, 1), 2) for _ in range(sizes[0])],
-        "weights": [[[round(rng.uniform(-1.5, 1.5), 2) for _ in range(n_in)] for _ in range(n_out)]
-                    for n_in, n_out in zip(sizes, sizes[1:])],
+        "weights": [
+            [[round(rng.uniform(-1.5, 1.5), 2) for _ in range(n_in)] for _ in range(n_out)]
+            for n_in, n_out in zip(sizes, sizes[1:])
+        ],
         "biases": [[round(rng.uniform(-0.5, 0.5), 2) for _ in range(n_out)] for n_out in sizes[1:]],
         "class_names": [f"Class {i}" for i in range(sizes[-1])],
         "hidden_activation": functions,
@@ -259,7 +261,7 @@ def test_a_list_gives_each_hidden_layer_its_function():
     data = network_data([3, 6, 6, 6, 6, 2], functions, seed=11)
     trace = forward(parse_network(data))
     expected = reference_forward(data)
-    for layer, (z, a) in zip(trace.layers, expected, strict=True):
+    for layer, (_z, a) in zip(trace.layers, expected, strict=True):
         assert layer.a.tolist() == pytest.approx(a, abs=1e-12)
     assert [layer.activation for layer in trace.layers] == [*functions, "softmax"]
 
@@ -270,15 +272,19 @@ def test_each_function_has_its_shape():
         trace = forward(parse_network(network_data([4, 8, 8, 2], function, seed=5)))
         z = np.concatenate([layer.z for layer in trace.layers[:-1]])
         a = np.concatenate([layer.a for layer in trace.layers[:-1]])
-        assert (z < 0).any() and (z > 0).any(), function
+        assert (z < 0).any(), function
+        assert (z > 0).any(), function
         if function == "relu":
             assert a.min() == 0.0
         elif function == "leaky_relu":
-            assert np.allclose(a[z < 0], 0.1 * z[z < 0]) and a.min() < 0
+            assert np.allclose(a[z < 0], 0.1 * z[z < 0])
+            assert a.min() < 0
         elif function == "sigmoid":
-            assert ((a > 0) & (a < 1)).all() and (a[z < 0] < 0.5).all()
+            assert ((a > 0) & (a < 1)).all()
+            assert (a[z < 0] < 0.5).all()
         else:
-            assert ((a > -1) & (a < 1)).all() and (np.sign(a) == np.sign(z)).all()
+            assert ((a > -1) & (a < 1)).all()
+            assert (np.sign(a) == np.sign(z)).all()
 
 
 @pytest.mark.parametrize("function", list(REFERENCE_FUNCTIONS))

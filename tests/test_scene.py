@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 
 from dry_run import dry_run, forward_pass_labels, layout_problems, neuron_label_problems
 from forward_pass import ForwardPassScene
-from network_model import format_value, forward, load_network
+from network_model import NETWORK_ENV_VAR, format_value, forward, load_network
 
 FPS = 60
 HALF_FRAME = 0.5 / FPS
@@ -131,3 +132,57 @@ def test_the_shortest_phases_still_fit_every_beat(fps):
     run = dry_run(ShortestScene, frame_rate=fps)
     assert list(run.section_starts.values()) == pytest.approx([float(i) for i in range(8)], abs=1e-9)
     assert run.end_time == pytest.approx(8.0, abs=1e-9)
+
+
+class DeeperTimings(ForwardPassScene):
+    PHASES = {**ForwardPassScene.PHASES, "Layer 3 forward": 5.0}
+
+
+def use_network(tmp_path, monkeypatch, sizes: list[int]) -> None:
+    spec = {
+        "layer_sizes": sizes,
+        "inputs": [0.5] * sizes[0],
+        "seed": 3,
+        "class_names": [f"Class {i}" for i in range(sizes[-1])],
+    }
+    path = tmp_path / "network.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    monkeypatch.setenv(NETWORK_ENV_VAR, str(path))
+
+
+def phase_seconds(run) -> dict[str, float]:
+    starts = [*run.section_starts.values(), run.end_time]
+    return {name: end - start for name, start, end in zip(run.section_starts, starts, starts[1:])}
+
+
+def test_a_hidden_layer_takes_its_own_entry_or_that_of_layer_2(tmp_path, monkeypatch):
+    use_network(tmp_path, monkeypatch, [3, 4, 4, 4, 4, 2])
+    run = dry_run(DeeperTimings)
+    seconds = phase_seconds(run)
+    assert list(seconds) == [
+        "Intro",
+        "Input layer",
+        "Layer 1 forward",
+        "Layer 2 forward",
+        "Layer 3 forward",
+        "Layer 4 forward",
+        "Output layer",
+        "Prediction",
+        "Weight matrix",
+        "Outro",
+    ]
+    hidden = [seconds[f"Layer {k} forward"] for k in range(1, 5)]
+    assert hidden == pytest.approx([10.0, 8.0, 5.0, 8.0], abs=1e-9)
+    assert run.end_time == pytest.approx(46.0 + 5.0 + 8.0, abs=1e-9)
+    cues = run.subcaptions
+    assert cues[-1].end.total_seconds() == pytest.approx(run.end_time, abs=HALF_FRAME)
+    for name, start in run.section_starts.items():
+        assert any(abs(cue.start.total_seconds() - start) < 1e-6 for cue in cues), f"no cue starts {name}"
+
+
+def test_entries_for_hidden_layers_the_network_lacks_are_not_played(tmp_path, monkeypatch):
+    use_network(tmp_path, monkeypatch, [3, 4, 2])
+    run = dry_run(DeeperTimings)
+    assert "Layer 2 forward" not in run.section_starts
+    assert "Layer 3 forward" not in run.section_starts
+    assert run.end_time == pytest.approx(46.0 - 8.0, abs=1e-9)

@@ -1,15 +1,19 @@
-"""Any network of four layers, 1 to 8 neurons each, growing or shrinking: the layout holds and the timing too."""
+"""Any network of three to six layers, 1 to 8 neurons each, growing or shrinking, and the examples:
+the layout holds and the timing too."""
 
 from __future__ import annotations
 
+import ast
 import json
+from pathlib import Path
 
-import numpy as np
 import pytest
 
 from dry_run import dry_run, forward_pass_labels, layout_problems, neuron_label_problems
 from forward_pass import ForwardPassScene
 from network_model import NETWORK_ENV_VAR, format_value, forward, load_network
+
+EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "assets" / "examples").glob("*.json"))
 
 
 def zero_hidden_layers():
@@ -62,18 +66,39 @@ SHAPES = {
     "all-zero activations": zero_hidden_layers(),
     "three-way tie": three_way_tie(),
     "numbers at the bounds": numbers_at_the_bounds(),
+    "one hidden layer": {
+        "layer_sizes": [3, 5, 2],
+        "inputs": [0.5, -0.8, 0.3],
+        "seed": 6,
+        "hidden_activation": "sigmoid",
+    },
+    "six layers of eight": {
+        "layer_sizes": [8] * 6,
+        "inputs": [0.3 - 0.1 * i for i in range(8)],
+        "seed": 7,
+        "hidden_activation": "tanh",
+    },
+    "a function per layer": {
+        "layer_sizes": [3, 8, 5, 8, 4, 8],
+        "inputs": [-1.0, 0.5, 0.25],
+        "seed": 9,
+        "hidden_activation": ["relu", "sigmoid", "tanh", "leaky_relu"],
+    },
 }
 
 MIN_GLYPH = 0.1
 """The tallest glyph of a text, in scene units, for the densest networks: 13.5 px at 1080p."""
 
 
-@pytest.fixture(params=list(SHAPES), scope="module")
+@pytest.fixture(params=[*SHAPES, *(f"example {path.name}" for path in EXAMPLES)], scope="module")
 def shape_run(request, tmp_path_factory):
-    spec = dict(SHAPES[request.param])
-    spec["class_names"] = [f"Class {i}" for i in range(spec["layer_sizes"][-1])]
-    path = tmp_path_factory.mktemp("networks") / "network.json"
-    path.write_text(json.dumps(spec))
+    if request.param.startswith("example "):
+        path = EXAMPLES[[f"example {example.name}" for example in EXAMPLES].index(request.param)]
+    else:
+        spec = dict(SHAPES[request.param])
+        spec["class_names"] = [f"Class {i}" for i in range(spec["layer_sizes"][-1])]
+        path = tmp_path_factory.mktemp("networks") / "network.json"
+        path.write_text(json.dumps(spec))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(NETWORK_ENV_VAR, str(path))
         run = dry_run(ForwardPassScene)
@@ -81,11 +106,33 @@ def shape_run(request, tmp_path_factory):
     return request.param, run, trace
 
 
-def test_phases_keep_their_durations(shape_run):
-    _, run, _ = shape_run
-    starts = np.cumsum([0.0, *ForwardPassScene.PHASES.values()])
-    assert list(run.section_starts.values()) == pytest.approx(list(starts[:-1]), abs=1e-9)
-    assert run.end_time == pytest.approx(sum(ForwardPassScene.PHASES.values()), abs=1e-9)
+def played_phases(hidden_layers: int) -> dict[str, float]:
+    """The phases a network with ``hidden_layers`` plays, and their seconds from the default table."""
+    table = ForwardPassScene.PHASES
+    hidden = {
+        f"Layer {k} forward": table.get(f"Layer {k} forward", table["Layer 2 forward"])
+        for k in range(1, hidden_layers + 1)
+    }
+    return {
+        "Intro": 3.0,
+        "Input layer": 4.0,
+        **hidden,
+        "Output layer": 6.0,
+        "Prediction": 5.0,
+        "Weight matrix": 6.0,
+        "Outro": 4.0,
+    }
+
+
+def test_a_phase_per_hidden_layer_and_the_sum_of_their_seconds(shape_run):
+    name, run, trace = shape_run
+    phases = played_phases(len(trace.layers) - 1)
+    assert list(run.section_starts) == list(phases), name
+    start = 0.0
+    for phase, seconds in phases.items():
+        assert run.section_starts[phase] == pytest.approx(start, abs=1e-9), (name, phase)
+        start += seconds
+    assert run.end_time == pytest.approx(sum(phases.values()), abs=1e-9), name
 
 
 def test_layout_holds(shape_run):
@@ -105,7 +152,7 @@ def test_the_outro_shows_every_activation_and_the_classes(shape_run):
 
 def test_each_neuron_shows_its_own_value_centred_inside_it(shape_run):
     name, run, trace = shape_run
-    shown = forward_pass_labels(trace, list(ForwardPassScene.PHASES))
+    shown = forward_pass_labels(trace, list(run.section_starts))
     assert neuron_label_problems(run, shown) == [], name
 
 
@@ -152,3 +199,81 @@ def test_the_top_classes_are_marked_alike_and_a_tie_is_called_one(shape_run):
         else:
             assert "tie" not in cues, name
             assert "tie" not in screen, name
+
+
+# ------------------------------------------------------------ the functions on screen
+
+FUNCTION_NAMES = {"leaky_relu": "leaky ReLU", "relu": "ReLU", "sigmoid": "sigmoid", "tanh": "tanh"}
+"""How the header names each function; leaky ReLU first, since its name holds ReLU's."""
+RULES = {
+    "relu": r"a = \mathrm{ReLU}(z)",
+    "sigmoid": r"a = \sigma(z) = \frac{1}{1 + e^{-z}}",
+    "tanh": r"a = \tanh(z)",
+    "leaky_relu": r"a = \max(0.1\,z,\ z)",
+}
+MATRIX_RULES = {
+    "relu": r"a^{(1)} = \mathrm{ReLU}(z^{(1)})",
+    "sigmoid": r"a^{(1)} = \sigma(z^{(1)})",
+    "tanh": r"a^{(1)} = \tanh(z^{(1)})",
+    "leaky_relu": r"a^{(1)} = \max(0.1\,z^{(1)},\ z^{(1)})",
+}
+
+
+def worked_example(function: str, z: float, a: float) -> str:
+    """``f(z) = a`` as the panel writes it, from the numbers."""
+    shown, result = format_value(z), format_value(a)
+    factor = f"({shown})" if shown.startswith("-") else shown
+    return {
+        "relu": rf"= \mathrm{{ReLU}}({shown})",
+        "sigmoid": rf"= \sigma({shown})",
+        "tanh": rf"= \tanh({shown})",
+        "leaky_relu": rf"= \max(0.1 \cdot {factor},\ {shown})",
+    }[function] + f" = {result}"
+
+
+def expected_focus(layer, number: int) -> int:
+    """The neuron whose sum a hidden layer writes out: the one that shows its function's shape."""
+    z, a = layer.z.tolist(), layer.a.tolist()
+    strongest = z.index(max(z))
+    if layer.activation == "relu":
+        clipped = [i for i, value in enumerate(z) if format_value(value).startswith("-")]
+        return max(clipped, key=lambda i: z[i]) if number > 1 and clipped else strongest
+    if layer.activation in ("tanh", "leaky_relu"):
+        lowest = z.index(min(z))
+        return lowest if format_value(a[lowest]).startswith("-") else strongest
+    sizes = [abs(value) for value in z]
+    return sizes.index(max(sizes))
+
+
+def strings(snap) -> list[str]:
+    """Every visible text of a snapshot as the string it was built from."""
+    return [ast.literal_eval(text.split("(", 1)[1][:-1]) for text, _ in snap.texts]
+
+
+def test_everything_on_screen_follows_the_function(shape_run):
+    name, run, trace = shape_run
+    functions = [layer.activation for layer in trace.layers[:-1]]
+    snaps = {snap.phase: strings(snap) for snap in run.snapshots}
+    cues = [cue.content for cue in run.subcaptions]
+
+    header = next(text for text in snaps["Intro"] if text.startswith("architecture"))
+    named = set()
+    for function, shown in FUNCTION_NAMES.items():
+        if shown.replace(" ", "") in header:
+            named.add(function)
+            header = header.replace(shown.replace(" ", ""), "")
+    assert named == set(functions), name
+    assert all(FUNCTION_NAMES[function].split()[-1] in cues[0] for function in functions), cues[0]
+
+    for number, layer in enumerate(trace.layers[:-1], 1):
+        on_screen = snaps[f"Layer {number} forward"]
+        assert RULES[layer.activation] in " ".join(on_screen), (name, number)
+        focus = expected_focus(layer, number)
+        cue = next(cue for cue in cues if f" of layer {number}:" in cue)
+        assert cue.startswith(f"Neuron {focus} of layer {number}: z = "), (name, cue)
+        assert f"= {format_value(layer.z[focus])}; " in cue, (name, cue)
+        assert cue.endswith(f": a = {format_value(layer.a[focus])}."), (name, cue)
+        example = worked_example(layer.activation, layer.z[focus], layer.a[focus])
+        assert any(text.endswith(example) for text in on_screen), (name, number, example)
+
+    assert MATRIX_RULES[functions[0]] in snaps["Weight matrix"], name
