@@ -163,6 +163,7 @@ class ForwardPassScene(PhasedScene):
             header.to_edge(UP, buff=0.25).set_x(0)
         else:
             self.title.to_edge(UP, buff=0.28)
+            fit_within(self.architecture, PANEL_RIGHT_X - PANEL_LEFT_X)
             self.architecture.next_to(self.title, DOWN, buff=0.14)
 
         top = self.architecture.get_bottom()[1] - LAYER_TITLE_ROOM

@@ -277,3 +277,16 @@ def test_everything_on_screen_follows_the_function(shape_run):
         assert any(text.endswith(example) for text in on_screen), (name, number, example)
 
     assert MATRIX_RULES[functions[0]] in snaps["Weight matrix"], name
+
+
+MARGIN = 0.2
+"""Room between any text and the frame's left and right edges, in scene units."""
+
+
+def test_every_text_keeps_a_margin_from_the_frame(shape_run):
+    name, run, _ = shape_run
+    x_radius, _ = run.frame
+    for snap in run.snapshots:
+        for text, box in snap.texts:
+            assert -x_radius + MARGIN <= box[0][0], (name, snap.phase, text)
+            assert box[1][0] <= x_radius - MARGIN, (name, snap.phase, text)
