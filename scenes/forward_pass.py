@@ -228,7 +228,7 @@ class ForwardPassScene(PhasedScene):
     def _activation_rule(self, function: str) -> VGroup:
         """The panel's rule for a hidden layer with ``function``: the weighted sum, then ``a = f(z)``."""
         text = FUNCTION_TEXT[function]
-        return self._rule(r"z = Wx + b", f"a = {text.apply('z')} {text.definition}")
+        return self._rule(r"z = Wx + b", f"a = {text.apply('z')} {text.definition}".rstrip())
 
     def _new_rule(self, rule: VGroup) -> ReplacementTransform:
         """The animation that puts ``rule`` in the panel in place of the rule shown; ``self.rule`` is then ``rule``."""
