@@ -8,9 +8,9 @@ which renders this scene with manim and converts it with manim-slides. Rendered
 on its own (``manim -qh scenes/forward_pass_slides.py ForwardPassSlides``), it
 writes the slides' clips and their index to ``<media_dir>/slides/``.
 
-Every phase ends a slide, and so does every pause point of the story: inside the
-two hidden layers, after the weighted sum is written and again after ReLU; in
-the output layer, after the logits. Each slide's speaker notes are the subtitle
+Every phase ends a slide, and so does every pause point of the story: inside
+each hidden layer, after the weighted sum is written and again after its
+activation function; in the output layer, after the logits. Each slide's speaker notes are the subtitle
 cues shown during it, with their real numbers.
 """
 

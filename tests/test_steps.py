@@ -9,6 +9,7 @@ tested in ``test_deck.py``.
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -16,6 +17,7 @@ import srt
 
 from dry_run import dry_run
 from forward_pass import ForwardPassScene
+from network_model import NETWORK_ENV_VAR
 
 STEPS_PER_PHASE = {
     "Intro": 1,
@@ -74,3 +76,19 @@ def test_phases_end_on_step_ends(run) -> None:
         last += count
         phase_end = run.section_starts[phase] + ForwardPassScene.PHASES[phase]
         assert abs(ends[last] - phase_end) < 1e-9, f"{phase} ends at {phase_end} s, its last step at {ends[last]} s"
+
+
+def test_each_hidden_layer_of_a_deeper_network_has_its_three_steps(tmp_path, monkeypatch) -> None:
+    spec = {"layer_sizes": [3, 4, 4, 4, 4, 2], "inputs": [0.5, -0.8, 0.3], "seed": 3, "class_names": ["A", "B"]}
+    path = tmp_path / "network.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    monkeypatch.setenv(NETWORK_ENV_VAR, str(path))
+    deep = dry_run(StepRecorder)
+    ends = [time for time, _ in deep.scene.steps]
+    per_phase = {
+        phase: sum(start + 1e-9 < end <= start + seconds + 1e-9 for end in ends)
+        for (phase, start), seconds in zip(deep.section_starts.items(), deep.scene.phases.values())
+    }
+    hidden = {f"Layer {k} forward": 3 for k in range(1, 5)}
+    assert per_phase == {**STEPS_PER_PHASE, **hidden}
+    assert len(ends) == sum(STEPS_PER_PHASE.values()) + 2 * 3
