@@ -1,5 +1,4 @@
-"""Any network of three to six layers, 1 to 8 neurons each, growing or shrinking, and the examples:
-the layout holds and the timing too."""
+"""Networks of three to six layers, 1 to 8 neurons each, growing or shrinking, and the examples: layout and timing."""
 
 from __future__ import annotations
 
