@@ -30,25 +30,51 @@ speed-up, and one line on stderr says which speed-up is off and why.
   set by ``[video_encoder.options]`` in ``manim.cfg`` or ``--encoder-option``),
   that public setting carries it. On older releases :class:`FastEncodingWriter`
   sets it on the stream manim opens.
+* **Lighter copies** (:func:`share_svg_paths`). An animation copies its mobject
+  when it begins, and a copy of a formula or a text also copied the parsed SVG
+  path that each glyph was built from: thousands of ``svgelements`` objects,
+  two thirds of all the copying in this scene, for data that nothing reads
+  again once the glyph has its points. Copies now share it. Relies on
+  ``VMobjectFromSVGPath`` keeping the parsed path in ``path_obj`` and having no
+  ``__deepcopy__`` of its own, and on ``Mobject.__deepcopy__(self, memo)``
+  deep-copying each attribute with that memo.
+* **Each outline traced once** (:class:`TracingCamera`). For every shape on
+  every frame, manim's Cairo camera works out the shape's outline from its
+  points, in Python, and hands it to Cairo curve by curve. A shape whose points
+  have not changed since it was last drawn (one that fades, or that is drawn
+  again above something that moves) is handed the same outline as before,
+  replayed from a record of manim's own calls: the same numbers, so the same
+  pixels. Relies on ``Camera.set_cairo_context_path(ctx, vmobject)`` giving
+  the context nothing but ``new_path``, ``new_sub_path``, ``move_to``,
+  ``curve_to`` and ``close_path``, from the mobject's points alone.
+* **Every formula in one LaTeX run** (``tex_prewarm``, which says what it relies
+  on). Before the first frame, the scene is played once without frames to learn
+  its formulas, which are then typeset together where manim's cache looks.
 """
 
 from __future__ import annotations
 
 import hashlib
 import inspect
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from types import MethodType
 
 from manim import Animation, Camera, Mobject, RendererType, Scene, config
+from manim.mobject.svg import svg_mobject
 from manim.renderer import cairo_renderer
 from manim.scene.scene_file_writer import SceneFileWriter
 
+import tex_prewarm
+
 __all__ = [
     "X264_PRESET",
+    "TracingCamera",
     "FastEncodingWriter",
     "FastScene",
     "KeyedCairoRenderer",
+    "share_svg_paths",
     "speedup_off",
 ]
 
@@ -77,12 +103,16 @@ def _parameters(function: Callable) -> list[inspect.Parameter] | None:
         return None
 
 
+def _source(function: Callable) -> str:
+    try:
+        return inspect.getsource(function)
+    except (OSError, TypeError):
+        return ""
+
+
 def _calls(function: Callable, name: str) -> bool:
     """Whether ``function``'s source mentions ``name`` (False when the source cannot be read)."""
-    try:
-        return name in inspect.getsource(function)
-    except (OSError, TypeError):
-        return False
+    return name in _source(function)
 
 
 # ---------------------------------------------------------------------- the encoder preset
@@ -242,6 +272,110 @@ def _swept_boxes(animations: Iterable[Animation]) -> list[Box]:
     return boxes
 
 
+# ---------------------------------------------------------------------- lighter copies
+
+
+def check_shared_svg_paths() -> str | None:
+    """Why copies of SVG glyphs cannot share their parsed path on this manim, or None if they can."""
+    glyph = getattr(svg_mobject, "VMobjectFromSVGPath", None)
+    if glyph is None:
+        return "manim.mobject.svg.svg_mobject.VMobjectFromSVGPath is gone"
+    if glyph.__deepcopy__ is not Mobject.__deepcopy__ and glyph.__deepcopy__ is not _deepcopy_sharing_path:
+        return "VMobjectFromSVGPath copies itself in a way of its own"
+    if "self.path_obj = path_obj" not in _source(glyph.__init__):
+        return "VMobjectFromSVGPath no longer keeps its parsed path in path_obj"
+    parameters = _parameters(Mobject.__deepcopy__)
+    if parameters is None or len(parameters) != 2:
+        return "Mobject.__deepcopy__ takes other arguments than (self, memo)"
+    if not all(part in _source(Mobject.__deepcopy__) for part in ("self.__dict__", "copy.deepcopy(")):
+        return "Mobject.__deepcopy__ no longer deep-copies each attribute"
+    return None
+
+
+def _deepcopy_sharing_path(self, memo):
+    # The memo maps an object to its copy: the parsed path is its own copy.
+    path = self.__dict__.get("path_obj")
+    if path is not None:
+        memo[id(path)] = path
+    return Mobject.__deepcopy__(self, memo)
+
+
+def share_svg_paths() -> bool:
+    """Let every copy of an SVG glyph share its parsed path; False, with one line, where this manim differs."""
+    if (reason := check_shared_svg_paths()) is not None:
+        speedup_off("lighter copies", reason)
+        return False
+    svg_mobject.VMobjectFromSVGPath.__deepcopy__ = _deepcopy_sharing_path
+    return True
+
+
+# ---------------------------------------------------------------------- each outline traced once
+
+_PATH_CALLS = {"new_path", "new_sub_path", "move_to", "curve_to", "close_path"}
+
+
+def check_tracing_camera() -> str | None:
+    """Why :class:`TracingCamera` cannot replay outlines on this manim, or None if it can."""
+    parameters = _parameters(Camera.set_cairo_context_path)
+    if parameters is None or [p.name for p in parameters] != ["self", "ctx", "vmobject"]:
+        return "Camera.set_cairo_context_path(ctx, vmobject) has another signature"
+    source = _source(Camera.set_cairo_context_path)
+    used = set(re.findall(r"\bctx\.(\w+)", source))
+    if not used or not used <= _PATH_CALLS:
+        return f"Camera.set_cairo_context_path asks the Cairo context for {', '.join(sorted(used - _PATH_CALLS)) or 'nothing'}"
+    if "vmobject.points" not in source or "self.transform_points_pre_display(" not in source:
+        return "Camera.set_cairo_context_path no longer draws from vmobject.points"
+    return None
+
+
+class _PathRecord:
+    """Stands in for a Cairo context and notes each path call, with plain floats."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[float, ...]]] = []
+
+    def __getattr__(self, name: str):
+        if name not in _PATH_CALLS:
+            raise AttributeError(name)
+        calls = self.calls
+
+        def note(*args) -> None:
+            calls.append((name, tuple(float(value) for value in args)))
+
+        return note
+
+
+class TracingCamera(Camera):
+    """manim's Cairo camera, replaying the outline of a shape whose points have not changed since its last frame."""
+
+    MAX_OUTLINES = 20_000
+    """Outlines kept; when full, the record starts anew."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._outlines: dict[tuple, list[tuple[str, tuple[float, ...]]]] = {}
+
+    def set_cairo_context_path(self, ctx, vmobject):
+        points = vmobject.points
+        key = (
+            points.shape,
+            points.tobytes(),
+            vmobject.n_points_per_cubic_curve,
+            vmobject.tolerance_for_point_equality,
+        )
+        calls = self._outlines.get(key)
+        if calls is None:
+            record = _PathRecord()
+            super().set_cairo_context_path(record, vmobject)
+            calls = record.calls
+            if len(self._outlines) >= self.MAX_OUTLINES:
+                self._outlines.clear()
+            self._outlines[key] = calls
+        for name, args in calls:
+            getattr(ctx, name)(*args)
+        return self
+
+
 # ---------------------------------------------------------------------- the scene
 
 
@@ -257,7 +391,21 @@ class FastScene(Scene):
     narrow_redraw = True
     """Redraw only what an animation can change; False draws every frame as plain manim does."""
 
+    light_copies = True
+    """Copies of formulas and texts share their parsed SVG paths; False copies them as plain manim does."""
+
+    tex_in_one_run = True
+    """Typeset every formula in one LaTeX run before the first frame; False leaves each to manim."""
+
+    trace_outlines_once = True
+    """Replay the outline of a shape whose points have not changed; False traces every one as plain manim does."""
+
     def __init__(self, renderer=None, camera_class=Camera, **kwargs) -> None:
+        if camera_class is Camera and self.trace_outlines_once:
+            if (reason := check_tracing_camera()) is not None:
+                speedup_off("each outline traced once", reason)
+            else:
+                camera_class = TracingCamera
         # Public encoder options are read when the scene is made, so they are set first.
         if encoder_options_are_public() and (reason := check_encoder_options()) is not None:
             speedup_off("x264 preset", reason)
@@ -270,6 +418,13 @@ class FastScene(Scene):
         if not self.narrow_redraw:
             # Step aside: manim's own method, whatever its signature, answers for this scene.
             self.get_moving_mobjects = MethodType(Scene.get_moving_mobjects, self)
+        if self.light_copies:
+            share_svg_paths()
+
+    def render(self, preview: bool = False):
+        if self.tex_in_one_run:
+            tex_prewarm.prewarm_formulas(type(self), speedup_off)
+        return super().render(preview)
 
     @staticmethod
     def _fast_renderer(camera_class, skip_animations: bool):
