@@ -47,9 +47,10 @@ speed-up, and one line on stderr says which speed-up is off and why.
   pixels. Relies on ``Camera.set_cairo_context_path(ctx, vmobject)`` giving
   the context nothing but ``new_path``, ``new_sub_path``, ``move_to``,
   ``curve_to`` and ``close_path``, from the mobject's points alone.
-* **Every formula in one LaTeX run** (``tex_prewarm``, which says what it relies
-  on). Before the first frame, the scene is played once without frames to learn
-  its formulas, which are then typeset together where manim's cache looks.
+* **Every formula in one LaTeX run** (:meth:`FastScene.typeset_formulas_first`;
+  ``tex_prewarm`` says what it relies on). Before the first formula, the scene
+  is rehearsed without its animations to learn its formulas, which are then
+  typeset together where manim's cache looks for them.
 """
 
 from __future__ import annotations
@@ -421,10 +422,15 @@ class FastScene(Scene):
         if self.light_copies:
             share_svg_paths()
 
-    def render(self, preview: bool = False):
+    def typeset_formulas_first(self, key: str | None = None) -> None:
+        """Typeset every formula this scene will ask for in one LaTeX run (see ``tex_prewarm``).
+
+        Call it before the scene builds its first formula. ``key`` names all that
+        the formulas follow from; under a key whose formulas are all typeset
+        already, nothing is done.
+        """
         if self.tex_in_one_run:
-            tex_prewarm.prewarm_formulas(type(self), speedup_off)
-        return super().render(preview)
+            tex_prewarm.prewarm_formulas(type(self), speedup_off, key)
 
     @staticmethod
     def _fast_renderer(camera_class, skip_animations: bool):

@@ -139,7 +139,9 @@ class PhasedScene(FastScene):
 
         ``inputs`` is everything besides the code that the frames follow from (the
         data the story draws, say); with the code, the output format and the manim
-        version, it names every play in manim's cache.
+        version, it names every play in manim's cache. Then every formula the
+        story will ask for is typeset in one LaTeX run, so call this before the
+        story builds its first formula.
         """
         with self.stop_on(TimingError):
             self.phases = check_phases(self.PHASES, phase_names, optional=optional, stand_ins=stand_ins)
@@ -147,6 +149,8 @@ class PhasedScene(FastScene):
         self.spans = phase_frame_spans(self.phases, self.fps)
         self.clock = PhaseClock(0)
         self._inputs_digest = inputs_digest(type(self), inputs)
+        # What the formulas follow from is known now, before the story builds any.
+        self.typeset_formulas_first(key=self._inputs_digest)
         self._phase_name: str | None = None
         self._beats = 0
         self._caption: tuple[str, float] | None = None

@@ -3,27 +3,28 @@
 manim typesets a formula when a mobject first asks for it: one ``latex`` and one
 ``dvisvgm`` process per formula, and on manim 0.19 one more pair per part of a
 multi-part ``MathTex``. A first render of this scene starts some 65 pairs of
-processes, about 0.2 s each. Here, before the render, the scene is played once
-without a frame (manim's own ``skip_animations``) while every formula it asks
-for is noted and stood in for by a placeholder. The noted formulas are then
-typeset as the pages of one document, and one ``dvisvgm`` run writes each page
-as the SVG file that manim's cache looks for. The render finds every formula
-there and starts no process at all.
+processes, about 0.2 s each. Here, before the first frame, the scene is
+*rehearsed*: its ``setup`` and ``construct`` run with every ``play`` and
+``wait`` left out, while each formula it asks for is noted and stood in for by a
+placeholder. The noted formulas are then typeset as the pages of one document,
+and one ``dvisvgm`` run writes each page as the SVG file that manim's cache
+looks for. The render finds every formula there and starts no process.
 
 A placeholder's size differs from the formula's, so a scene that lays out by
-size may ask for other formulas once the real ones are known; the scene is then
-played once more with the real formulas, until no placeholder is left. A
-formula that is still missing, or one that LaTeX cannot typeset, is typeset by
-manim itself, as if none of this were here. Once every formula is cached, the
-one pass without frames finds nothing to do.
+size may ask for other formulas once the real ones are known: the rehearsal is
+repeated with the real ones until no placeholder is left. A formula still
+missing after that, or one that LaTeX cannot typeset, is typeset by manim
+itself, with manim's own error messages, as if none of this were here. When all
+are typeset, a note in manim's ``Tex`` folder, named by what the formulas follow
+from (the scene's code and inputs), lets later renders skip the rehearsal.
 
-Nothing here decides what a formula's file is called or holds: while the scene
-plays without frames, manim's own ``generate_tex_file`` writes each ``.tex``
-file, under the name and with the source that this manim release gives it (0.20
-and later mark the parts of a ``MathTex`` with ``dvisvgm`` specials in one
-source; 0.19 asks for each part apart). The shared document is that source's
-preamble with the bodies one per page; its pages come out as manim's own
-conversion writes them, up to the names of glyph definitions.
+Nothing here decides what a formula's file is called or holds. During the
+rehearsal, manim's own ``generate_tex_file`` writes each ``.tex`` file, under
+the name and with the source that this manim release gives it (0.20 and later
+mark the parts of a ``MathTex`` with ``dvisvgm`` specials in one source; 0.19
+asks for each part apart). The shared document is that source's preamble with
+the bodies one per page, and each page comes out as manim's own conversion of
+the file writes it, up to the names of glyph definitions.
 
 Relies on, each checked by :func:`check_prewarm` before use:
 
@@ -35,7 +36,7 @@ Relies on, each checked by :func:`check_prewarm` before use:
   tex_template)`` names;
 * ``make_tex_compilation_command(tex_compiler, output_format, tex_file,
   tex_dir)`` in the same module, for the compiler's command line;
-* ``Scene(skip_animations=True)`` playing every animation in one step.
+* ``Scene(skip_animations=True)``, for a scene object that writes nothing.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from manim import Scene, config, logger, tempconfig
@@ -58,8 +59,8 @@ __all__ = ["SPEEDUP", "Formula", "check_prewarm", "prewarm_formulas", "recorded_
 
 SPEEDUP = "one LaTeX run"
 
-MAX_PASSES = 3
-"""Passes without frames at most: each one after the first replaces placeholders by real formulas."""
+MAX_REHEARSALS = 3
+"""Rehearsals at most: each one after the first replaces placeholders by real formulas."""
 
 BEGIN = r"\begin{document}"
 END = r"\end{document}"
@@ -154,31 +155,40 @@ def _placeholder(expression: str, folder: Path) -> Path:
     return path
 
 
+@dataclass
+class Notes:
+    """What a rehearsal asked for: every formula's ``.tex`` file, and those without an SVG file yet."""
+
+    seen: set[Path] = field(default_factory=set)
+    missing: dict[Path, Formula] = field(default_factory=dict)
+
+
 @contextmanager
-def recorded_formulas(folder: Path) -> Iterator[dict[Path, Formula]]:
-    """Within the block, note every formula a mobject asks for that has no SVG yet.
+def recorded_formulas(folder: Path) -> Iterator[Notes]:
+    """Within the block, note every formula a mobject asks for; stand in for each one not yet typeset.
 
     manim's ``generate_tex_file`` writes each one's ``.tex`` file, as it would for
-    the render, and the mobject gets a placeholder from ``folder`` instead of
-    the typeset formula.
+    the render, and a formula with no SVG file yet gets a placeholder from
+    ``folder`` instead.
     """
-    missing: dict[Path, Formula] = {}
+    notes = Notes()
     original = tex_mobject.tex_to_svg_file
 
     def note(expression, environment=None, tex_template=None):
         template = tex_template if tex_template is not None else config["tex_template"]
         tex_file = tex_file_writing.generate_tex_file(expression, environment, template)
+        notes.seen.add(tex_file)
         svg_file = tex_file.with_suffix(".svg")
         if svg_file.exists():
             return svg_file
         compilers = template.tex_compiler
         compiler = compilers if isinstance(compilers, str) else (compilers[0] if len(compilers) == 1 else "")
-        missing.setdefault(tex_file, Formula(tex_file, compiler, template.output_format))
+        notes.missing.setdefault(tex_file, Formula(tex_file, compiler, template.output_format))
         return _placeholder(expression, folder)
 
     tex_mobject.tex_to_svg_file = note
     try:
-        yield missing
+        yield notes
     finally:
         tex_mobject.tex_to_svg_file = original
 
@@ -198,6 +208,12 @@ def _rehearse(scene_class: type[Scene]) -> None:
             pass
 
         def wait(self, *args, **kwargs) -> None:
+            pass
+
+        def next_section(self, *args, **kwargs) -> None:
+            pass
+
+        def add_subcaption(self, *args, **kwargs) -> None:
             pass
 
         def on_step_end(self, captions) -> None:  # a live presentation must not hear of a rehearsal
@@ -291,12 +307,32 @@ def _typeset_group(work: Path, preamble: str, compiler: str, output_format: str,
 # ---------------------------------------------------------------------- the whole
 
 
-def prewarm_formulas(scene_class: type[Scene], report: Callable[[str, str], None]) -> int:
+def _manifest(key: str) -> Path:
+    return config.get_dir("tex_dir") / f"formulas-{key}.txt"
+
+
+def _all_typeset(manifest: Path) -> bool:
+    """Whether the formulas a manifest lists all have their SVG file."""
+    try:
+        names = manifest.read_text(encoding="utf-8").split()
+    except OSError:
+        return False
+    return bool(names) and all((manifest.parent / name).with_suffix(".svg").is_file() for name in names)
+
+
+def prewarm_formulas(scene_class: type[Scene], report: Callable[[str, str], None], key: str | None = None) -> int:
     """Typeset every formula ``scene_class`` will ask for in one LaTeX run; return how many were typeset.
 
-    ``report(speedup, reason)`` hears, once, why this could not be done; the
-    render then goes on, and manim typesets each formula itself.
+    ``key``, when given, names everything the scene's formulas follow from (its
+    code and inputs): a scene whose formulas were all typeset under the same key
+    is not rehearsed again. ``report(speedup, reason)`` hears, once, why this
+    could not be done; the render then goes on, and manim typesets each formula
+    itself.
     """
+    if config.dry_run:
+        return 0  # no frame to hasten; the scene's formulas are typeset as it asks for them
+    if key is not None and _all_typeset(_manifest(key)):
+        return 0
     if (reason := check_prewarm()) is not None:
         report(SPEEDUP, reason)
         return 0
@@ -304,19 +340,22 @@ def prewarm_formulas(scene_class: type[Scene], report: Callable[[str, str], None
         return 0  # the scene's own check says what to install
     typeset = 0
     with tempfile.TemporaryDirectory(prefix="forward-pass-placeholders-") as folder:
-        for _ in range(MAX_PASSES):
-            with recorded_formulas(Path(folder)) as missing:
+        for _ in range(MAX_REHEARSALS):
+            with recorded_formulas(Path(folder)) as notes:
                 try:
                     _rehearse(scene_class)
                 except SystemExit:
                     raise
                 except Exception as error:  # noqa: BLE001 - the render itself will meet it, and say it properly
-                    report(SPEEDUP, f"the scene could not be played without frames ({type(error).__name__}: {error})")
+                    report(SPEEDUP, f"the scene could not be rehearsed ({type(error).__name__}: {error})")
                     return typeset
-            if not missing:
+            if not notes.missing:
+                if key is not None and notes.seen:
+                    manifest = _manifest(key)
+                    manifest.write_text("".join(f"{path.name}\n" for path in sorted(notes.seen)), encoding="utf-8")
                 break
-            done = typeset_together(list(missing.values()))
+            done = typeset_together(list(notes.missing.values()))
             typeset += done
-            if done < len(missing):
+            if done < len(notes.missing):
                 break  # manim typesets the rest itself, and says what is wrong with them
     return typeset
