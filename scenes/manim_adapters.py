@@ -41,11 +41,12 @@ speed-up, and one line on stderr says which speed-up is off and why.
 * **Each outline traced once** (:class:`TracingCamera`). For every shape on
   every frame, manim's Cairo camera works out the shape's outline from its
   points, in Python, and hands it to Cairo curve by curve. A shape whose points
-  have not changed since it was last drawn (one that fades, or that is drawn
-  again above something that moves) is handed the same outline as before,
-  replayed from a record of manim's own calls: the same numbers, so the same
-  pixels. Relies on ``Camera.set_cairo_context_path(ctx, vmobject)`` giving
-  the context nothing but ``new_path``, ``new_sub_path``, ``move_to``,
+  have not changed since it was traced (one that fades, or that is drawn again
+  above something that moves) gets the outline Cairo made of manim's calls the
+  first time, in one call: Cairo holds a path on a grid of 1/256 pixel, and the
+  copy comes back onto the same grid, so the pixels are the same. Relies on
+  ``Camera.set_cairo_context_path(ctx, vmobject)`` starting a new path and
+  giving the context nothing but ``new_path``, ``new_sub_path``, ``move_to``,
   ``curve_to`` and ``close_path``, from the mobject's points alone.
 * **Every formula in one LaTeX run** (:meth:`FastScene.typeset_formulas_first`;
   ``tex_prewarm`` says what it relies on). Before the first formula, the scene
@@ -322,58 +323,44 @@ def check_tracing_camera() -> str | None:
         return "Camera.set_cairo_context_path(ctx, vmobject) has another signature"
     source = _source(Camera.set_cairo_context_path)
     used = set(re.findall(r"\bctx\.(\w+)", source))
-    if not used or not used <= _PATH_CALLS:
+    if "new_path" not in used or not used <= _PATH_CALLS:
         return f"Camera.set_cairo_context_path asks the Cairo context for {', '.join(sorted(used - _PATH_CALLS)) or 'nothing'}"
     if "vmobject.points" not in source or "self.transform_points_pre_display(" not in source:
         return "Camera.set_cairo_context_path no longer draws from vmobject.points"
     return None
 
 
-class _PathRecord:
-    """Stands in for a Cairo context and notes each path call, with plain floats."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, tuple[float, ...]]] = []
-
-    def __getattr__(self, name: str):
-        if name not in _PATH_CALLS:
-            raise AttributeError(name)
-        calls = self.calls
-
-        def note(*args) -> None:
-            calls.append((name, tuple(float(value) for value in args)))
-
-        return note
-
-
 class TracingCamera(Camera):
-    """manim's Cairo camera, replaying the outline of a shape whose points have not changed since its last frame."""
+    """manim's Cairo camera, replaying the outline of a shape whose points have not changed since it was traced."""
 
     MAX_OUTLINES = 20_000
     """Outlines kept; when full, the record starts anew."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._outlines: dict[tuple, list[tuple[str, tuple[float, ...]]]] = {}
+        self._outlines: dict[tuple, object] = {}
 
     def set_cairo_context_path(self, ctx, vmobject):
         points = vmobject.points
+        if len(points) == 0:
+            return super().set_cairo_context_path(ctx, vmobject)
         key = (
             points.shape,
             points.tobytes(),
             vmobject.n_points_per_cubic_curve,
             vmobject.tolerance_for_point_equality,
         )
-        calls = self._outlines.get(key)
-        if calls is None:
-            record = _PathRecord()
-            super().set_cairo_context_path(record, vmobject)
-            calls = record.calls
+        outline = self._outlines.get(key)
+        if outline is None:
+            super().set_cairo_context_path(ctx, vmobject)
             if len(self._outlines) >= self.MAX_OUTLINES:
                 self._outlines.clear()
-            self._outlines[key] = calls
-        for name, args in calls:
-            getattr(ctx, name)(*args)
+            # Cairo keeps a path in fixed point, on a grid of 1/256 pixel; it comes
+            # back from this copy onto the very same grid, so the pixels are the same.
+            self._outlines[key] = ctx.copy_path()
+        else:
+            ctx.new_path()
+            ctx.append_path(outline)
         return self
 
 
