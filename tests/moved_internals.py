@@ -2,12 +2,14 @@
 
     python tests/moved_internals.py -ql scenes/forward_pass.py ForwardPassScene
 
-Every private detail that an adapter in ``scenes/manim_adapters.py`` relies on is
-changed here the way a release could change it, while manim itself keeps working:
-a renamed argument of the play hash, a new keyword of ``get_moving_mobjects``, and
-(where manim has no public encoder options) a new keyword of the file writer's
-``open_partial_movie_stream``. Each adapter must notice, step aside with one line,
-and leave a video that is still right.
+Every private detail that an adapter in ``scenes/manim_adapters.py`` or
+``scenes/tex_prewarm.py`` relies on is changed here the way a release could
+change it, while manim itself keeps working: a renamed argument of the play
+hash, a new keyword of ``get_moving_mobjects``, a ``__deepcopy__`` of the SVG
+glyph's own, a new keyword of ``Camera.set_cairo_context_path`` and of
+``generate_tex_file``, and (where manim has no public encoder options) a new
+keyword of the file writer's ``open_partial_movie_stream``. Each adapter must
+notice, step aside with one line, and leave a video that is still right.
 """
 
 from __future__ import annotations
@@ -15,11 +17,21 @@ from __future__ import annotations
 import sys
 
 from manim import config
+from manim.camera.camera import Camera
+from manim.mobject.mobject import Mobject
+from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 from manim.renderer import cairo_renderer
 from manim.scene.scene import Scene
 from manim.scene.scene_file_writer import SceneFileWriter
+from manim.utils import tex_file_writing
 
-MOVED = ["cache keys from the inputs", "redraw only what moves"]
+MOVED = [
+    "cache keys from the inputs",
+    "redraw only what moves",
+    "lighter copies",
+    "each outline traced once",
+    "one LaTeX run",
+]
 """The speed-ups that must be reported off; the x264 preset too where it is not public."""
 
 
@@ -39,6 +51,25 @@ def move_internals() -> list[str]:
         return moving_mobjects(self, *animations)
 
     Scene.get_moving_mobjects = get_moving_mobjects
+
+    def __deepcopy__(self, memo):
+        return Mobject.__deepcopy__(self, memo)
+
+    VMobjectFromSVGPath.__deepcopy__ = __deepcopy__
+
+    set_path = Camera.set_cairo_context_path
+
+    def set_cairo_context_path(self, ctx, vmobject, *, background=False):
+        return set_path(self, ctx, vmobject)
+
+    Camera.set_cairo_context_path = set_cairo_context_path
+
+    generate = tex_file_writing.generate_tex_file
+
+    def generate_tex_file(expression, environment=None, tex_template=None, *, tex_dir=None):
+        return generate(expression, environment, tex_template)
+
+    tex_file_writing.generate_tex_file = generate_tex_file
 
     if not hasattr(config, "video_encoder_options"):
         open_stream = SceneFileWriter.open_partial_movie_stream

@@ -1,0 +1,260 @@
+"""The speed-ups change no frame: lighter copies, outlines traced once, every formula in one LaTeX run.
+
+The cheap tier checks each speed-up on the installed manim, on a manim whose
+internals were moved in this process, and, for the formulas typeset together,
+that every glyph has the very points that manim's own typesetting gives it. The
+render tier renders a short variant of the scene with every speed-up that draws
+off and with all of them on, each from an empty LaTeX cache, and compares the
+two videos frame by frame, pixel for pixel: the same frames, fed to the same
+encoder with the same settings, give the same video.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from manim import Camera, MathTex, SingleStringMathTex, config, tempconfig
+from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
+from manim.utils import tex_file_writing
+
+import manim_adapters
+import tex_prewarm
+from forward_pass import ForwardPassScene
+from manim_adapters import (
+    FastScene,
+    TracingCamera,
+    check_shared_svg_paths,
+    check_tracing_camera,
+    share_svg_paths,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENES = ROOT / "scenes"
+SHORT_SCENES = """
+from forward_pass import ForwardPassScene
+
+
+class ShortScene(ForwardPassScene):
+    PHASES = dict.fromkeys(ForwardPassScene.PHASES, 1.0)
+
+
+class PlainShortScene(ShortScene):
+    narrow_redraw = False
+    light_copies = False
+    trace_outlines_once = False
+    tex_in_one_run = False
+"""
+FPS = 15
+FORMULAS = [
+    ("x_{0}",),
+    ("z^{(1)}_{2} =", "0.60", r"\cdot 0.50", "-", "0.40", r"\cdot 0.80", "+ 0.10", "= 0.02"),
+    (r"p_{0} = \frac{ e^{0.68} }{ e^{0.68} + e^{-0.32} } = 0.73",),
+    ("0.73",),
+]
+"""One multi-part formula among them, like the weighted sums: 0.19 typesets each part apart, 0.20 on marks them."""
+
+
+@pytest.fixture(autouse=True)
+def fresh_notices():
+    manim_adapters._reported.clear()
+    yield
+    manim_adapters._reported.clear()
+
+
+# ---------------------------------------------------------------- on this manim
+
+
+def test_every_speedup_that_draws_is_on_for_this_manim():
+    assert check_shared_svg_paths() is None
+    assert check_tracing_camera() is None
+    assert tex_prewarm.check_prewarm() is None
+    with tempconfig({"dry_run": True}):
+        scene = FastScene()
+    assert type(scene.camera) is TracingCamera
+    assert VMobjectFromSVGPath.__deepcopy__ is manim_adapters._deepcopy_sharing_path
+
+
+def test_a_copy_shares_the_parsed_path_and_nothing_it_draws():
+    share_svg_paths()
+    formula = MathTex("x^{2} + 1")
+    copy = formula.copy()
+    glyphs = [m for m in formula.get_family() if isinstance(m, VMobjectFromSVGPath)]
+    copies = [m for m in copy.get_family() if isinstance(m, VMobjectFromSVGPath)]
+    assert glyphs
+    assert len(glyphs) == len(copies)
+    for glyph, twin in zip(glyphs, copies):
+        assert twin.path_obj is glyph.path_obj
+        assert twin.points is not glyph.points
+        assert np.array_equal(twin.points, glyph.points)
+    copy.shift(np.array([1.0, 0.0, 0.0])).set_color("#ff0000")
+    assert not np.array_equal(copies[0].points, glyphs[0].points)
+    assert glyphs[0].get_fill_color() != copies[0].get_fill_color()
+
+
+def test_a_replayed_outline_is_the_traced_one():
+    """The second time a shape is drawn, its outline comes from the record: the same Cairo path."""
+    import cairo
+
+    formula = MathTex(r"\sum_j e^{z_j}")
+    glyph = next(m for m in formula.get_family() if isinstance(m, VMobjectFromSVGPath))
+    with tempconfig({"pixel_width": 320, "pixel_height": 180}):
+        camera = TracingCamera()
+        plain = Camera()
+    paths = []
+    for cam in (plain, camera, camera):
+        ctx = cam.get_cairo_context(cam.pixel_array)
+        cam.set_cairo_context_path(ctx, glyph)
+        paths.append(list(ctx.copy_path()))
+        ctx.new_path()
+    assert len(camera._outlines) == 1
+    assert paths[0] == paths[1] == paths[2]
+    assert any(kind == cairo.PATH_CURVE_TO for kind, _ in paths[0])
+
+
+# ---------------------------------------------------------------- on a manim whose internals moved
+
+
+def test_a_glyph_that_copies_itself_keeps_its_own_copy(monkeypatch, capsys):
+    def __deepcopy__(self, memo):
+        raise AssertionError("not called here")
+
+    monkeypatch.setattr(VMobjectFromSVGPath, "__deepcopy__", __deepcopy__)
+    assert not share_svg_paths()
+    assert VMobjectFromSVGPath.__deepcopy__ is __deepcopy__
+    assert capsys.readouterr().err == (
+        "forward_pass: speed-up off: lighter copies: VMobjectFromSVGPath copies itself in a way of its own\n"
+    )
+
+
+def test_a_camera_that_asks_cairo_more_traces_every_outline(monkeypatch, capsys):
+    original = Camera.set_cairo_context_path
+
+    def set_cairo_context_path(self, ctx, vmobject):
+        ctx.save()
+        return original(self, ctx, vmobject)
+
+    monkeypatch.setattr(Camera, "set_cairo_context_path", set_cairo_context_path)
+    assert "asks the Cairo context for save" in check_tracing_camera()
+    with tempconfig({"dry_run": True}):
+        scene = FastScene()
+    assert type(scene.camera) is Camera
+    err = capsys.readouterr().err
+    assert err.startswith("forward_pass: speed-up off: each outline traced once: ")
+    assert err.count("\n") == 1
+
+
+def test_a_moved_tex_writer_leaves_each_formula_to_manim(monkeypatch):
+    def generate_tex_file(expression, environment=None, tex_template=None, *, tex_dir=None):
+        raise AssertionError("not called when the check fails")
+
+    monkeypatch.setattr(tex_file_writing, "generate_tex_file", generate_tex_file)
+    heard = []
+    with tempconfig({"dry_run": False}):
+        typeset = tex_prewarm.prewarm_formulas(ForwardPassScene, lambda *notice: heard.append(notice))
+    assert typeset == 0
+    assert heard == [
+        ("one LaTeX run", "generate_tex_file(expression, environment, tex_template) has another signature")
+    ]
+
+
+# ---------------------------------------------------------------- formulas typeset together
+
+
+def _glyph_points(formula) -> list[np.ndarray]:
+    return [member.points for member in formula.family_members_with_points()]
+
+
+def test_formulas_typeset_together_have_manims_own_points(tmp_path):
+    """Each glyph of each formula, and of each part on 0.19, has bit for bit the points of manim's own run."""
+    built = {}
+    for name in ("manim", "together"):
+        with tempconfig({"media_dir": str(tmp_path / name)}):
+            Path(config.get_dir("tex_dir")).mkdir(parents=True)  # as a render's file writer would
+            if name == "together":
+                with tex_prewarm.recorded_formulas(tmp_path) as notes:
+                    for parts in FORMULAS:
+                        MathTex(*parts)
+                assert notes.missing
+                assert tex_prewarm.typeset_together(list(notes.missing.values())) == len(notes.missing)
+            built[name] = [MathTex(*parts) for parts in FORMULAS]
+            tex_dir = Path(config.get_dir("tex_dir"))
+            built[name + " files"] = sorted(path.name for path in tex_dir.glob("*.svg"))
+    assert built["manim files"] == built["together files"]
+    for mine, theirs in zip(built["together"], built["manim"]):
+        assert [len(part) for part in mine] == [len(part) for part in theirs]
+        want, got = _glyph_points(theirs), _glyph_points(mine)
+        assert len(want) == len(got) > 0
+        assert all(np.array_equal(a, b) for a, b in zip(want, got)), mine.tex_string
+
+
+def test_a_formula_latex_rejects_leaves_its_page_to_manim(tmp_path):
+    with tempconfig({"media_dir": str(tmp_path / "media")}):
+        Path(config.get_dir("tex_dir")).mkdir(parents=True)
+        with tex_prewarm.recorded_formulas(tmp_path) as notes:
+            SingleStringMathTex("a + b")
+            SingleStringMathTex(r"\undefinedcommand{1}")
+        assert len(notes.missing) == 2
+        assert tex_prewarm.typeset_together(list(notes.missing.values())) == 0
+        assert not any(formula.svg_file.exists() for formula in notes.missing.values())
+
+
+def test_a_rehearsal_finds_every_formula_once(tmp_path, monkeypatch):
+    class ShortScene(ForwardPassScene):
+        PHASES = dict.fromkeys(ForwardPassScene.PHASES, 1.0)
+
+    with tempconfig({"media_dir": str(tmp_path / "media"), "dry_run": False}):
+        Path(config.get_dir("tex_dir")).mkdir(parents=True)
+        typeset = tex_prewarm.prewarm_formulas(ShortScene, pytest.fail, key="k1")
+        tex_dir = Path(config.get_dir("tex_dir"))
+        listed = (tex_dir / "formulas-k1.txt").read_text().split()
+        # Every formula the scene asks for, typeset here (a placeholder's size may have asked for a few more).
+        assert typeset >= len(listed) > 0
+        assert all((tex_dir / name).with_suffix(".svg").is_file() for name in listed)
+
+        # Under the same key, nothing is rehearsed again; under another, the rehearsal finds all typeset.
+        monkeypatch.setattr(tex_prewarm, "_rehearse", lambda scene_class: pytest.fail("rehearsed again"))
+        assert tex_prewarm.prewarm_formulas(ShortScene, pytest.fail, key="k1") == 0
+        monkeypatch.undo()
+        assert tex_prewarm.prewarm_formulas(ShortScene, pytest.fail, key="k2") == 0
+        assert (tex_dir / "formulas-k2.txt").read_text().split() == listed
+
+
+# ---------------------------------------------------------------- the same frames
+
+
+def _render(tmp_path: Path, scene: str) -> tuple[Path, str]:
+    scene_file = tmp_path / "short_scenes.py"
+    scene_file.write_text(SHORT_SCENES, encoding="utf-8")
+    media = tmp_path / scene
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(SCENES), os.environ.get("PYTHONPATH")]))}
+    command = [sys.executable, "-m", "manim", "-ql", "--disable_caching", "--media_dir", str(media)]
+    result = subprocess.run([*command, str(scene_file), scene], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    videos = list(media.rglob(f"{scene}.mp4"))
+    assert len(videos) == 1, videos
+    return videos[0], result.stderr
+
+
+def _frames(video: Path) -> list[np.ndarray]:
+    with av.open(str(video)) as container:
+        return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
+
+
+@pytest.mark.render
+def test_the_speedups_change_no_pixel(tmp_path):
+    plain, plain_err = _render(tmp_path, "PlainShortScene")
+    fast, fast_err = _render(tmp_path, "ShortScene")
+    assert "speed-up off" not in fast_err
+    # Each from an empty LaTeX cache: manim typeset the plain render's formulas one by one.
+    assert not list((tmp_path / "PlainShortScene").rglob("formulas-*.txt"))
+    assert list((tmp_path / "ShortScene").rglob("formulas-*.txt"))
+    want, got = _frames(plain), _frames(fast)
+    assert len(want) == len(got) == len(ForwardPassScene.PHASES) * FPS
+    differing = [index for index, (a, b) in enumerate(zip(want, got)) if not np.array_equal(a, b)]
+    assert not differing, f"{len(differing)} frames differ, the first at {differing[0] / FPS:.2f} s"
