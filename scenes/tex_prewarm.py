@@ -36,7 +36,12 @@ Relies on, each checked by :func:`check_prewarm` before use:
   tex_template)`` names;
 * ``make_tex_compilation_command(tex_compiler, output_format, tex_file,
   tex_dir)`` in the same module, for the compiler's command line;
-* ``Scene(skip_animations=True)``, for a scene object that writes nothing.
+* ``Scene(skip_animations=True)``, for a scene object that writes nothing;
+* the two caches of mobjects that manim keeps between scenes,
+  ``manim.mobject.text.numbers.string_to_mob_map`` (a ``DecimalNumber``'s
+  digits) and ``manim.mobject.svg.svg_mobject.SVG_HASH_TO_MOB_MAP`` (each SVG
+  file read): whatever the rehearsal built from a placeholder is taken out of
+  them, so that the render draws nothing from a placeholder.
 """
 
 from __future__ import annotations
@@ -52,7 +57,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from manim import Scene, config, logger, tempconfig
-from manim.mobject.text import tex_mobject
+from manim.mobject.svg import svg_mobject
+from manim.mobject.text import numbers, tex_mobject
 from manim.utils import tex_file_writing
 
 __all__ = ["SPEEDUP", "Formula", "check_prewarm", "prewarm_formulas", "recorded_formulas", "typeset_together"]
@@ -114,6 +120,9 @@ def check_prewarm() -> str | None:
         return "make_tex_compilation_command(tex_compiler, output_format, tex_file, tex_dir) has another signature"
     if "skip_animations" not in (_parameter_names(Scene.__init__) or []):
         return "Scene() no longer takes skip_animations"
+    for module, name in ((numbers, "string_to_mob_map"), (svg_mobject, "SVG_HASH_TO_MOB_MAP")):
+        if not isinstance(getattr(module, name, None), dict):
+            return f"{module.__name__}.{name} is gone: a placeholder could stay in a cache manim keeps"
     return None
 
 
@@ -193,7 +202,7 @@ def recorded_formulas(folder: Path) -> Iterator[Notes]:
         tex_mobject.tex_to_svg_file = original
 
 
-def _rehearse(scene_class: type[Scene]) -> None:
+def _rehearse(scene_class: type[Scene], placeholders: Path) -> None:
     """Run the scene's ``setup`` and ``construct`` with every ``play`` and ``wait`` left out, writing nothing.
 
     What the scene builds, formulas included, is built; what it plays is not.
@@ -220,6 +229,10 @@ def _rehearse(scene_class: type[Scene]) -> None:
             pass
 
     Rehearsal.__name__ = Rehearsal.__qualname__ = scene_class.__name__
+    # DecimalNumber keeps each digit it has built, and SVGMobject each SVG file it has
+    # read: no placeholder may outlive the rehearsal there.
+    digits = dict(numbers.string_to_mob_map)
+    svgs = set(svg_mobject.SVG_HASH_TO_MOB_MAP)
     level = logger.level
     logger.setLevel("ERROR")
     try:
@@ -229,6 +242,11 @@ def _rehearse(scene_class: type[Scene]) -> None:
             scene.construct()
     finally:
         logger.setLevel(level)
+        numbers.string_to_mob_map.clear()
+        numbers.string_to_mob_map.update(digits)
+        for key in set(svg_mobject.SVG_HASH_TO_MOB_MAP) - svgs:
+            if placeholders in Path(getattr(svg_mobject.SVG_HASH_TO_MOB_MAP[key], "file_name", "")).parents:
+                del svg_mobject.SVG_HASH_TO_MOB_MAP[key]
 
 
 # ---------------------------------------------------------------------- typesetting them together
@@ -343,7 +361,7 @@ def prewarm_formulas(scene_class: type[Scene], report: Callable[[str, str], None
         for _ in range(MAX_REHEARSALS):
             with recorded_formulas(Path(folder)) as notes:
                 try:
-                    _rehearse(scene_class)
+                    _rehearse(scene_class, Path(folder))
                 except SystemExit:
                     raise
                 except Exception as error:  # noqa: BLE001 - the render itself will meet it, and say it properly

@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 from manim import Camera, MathTex, SingleStringMathTex, config, tempconfig
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
+from manim.mobject.text import numbers
 from manim.utils import tex_file_writing
 
 import manim_adapters
@@ -208,9 +209,12 @@ def test_a_rehearsal_finds_every_formula_once(tmp_path, monkeypatch):
     class ShortScene(ForwardPassScene):
         PHASES = dict.fromkeys(ForwardPassScene.PHASES, 1.0)
 
+    digits = dict(numbers.string_to_mob_map)
     with tempconfig({"media_dir": str(tmp_path / "media"), "dry_run": False}):
         Path(config.get_dir("tex_dir")).mkdir(parents=True)
         typeset = tex_prewarm.prewarm_formulas(ShortScene, pytest.fail, key="k1")
+        # No digit built from a placeholder stays where DecimalNumber would find it.
+        assert numbers.string_to_mob_map == digits
         tex_dir = Path(config.get_dir("tex_dir"))
         listed = (tex_dir / "formulas-k1.txt").read_text().split()
         # Every formula the scene asks for, typeset here (a placeholder's size may have asked for a few more).
@@ -218,7 +222,7 @@ def test_a_rehearsal_finds_every_formula_once(tmp_path, monkeypatch):
         assert all((tex_dir / name).with_suffix(".svg").is_file() for name in listed)
 
         # Under the same key, nothing is rehearsed again; under another, the rehearsal finds all typeset.
-        monkeypatch.setattr(tex_prewarm, "_rehearse", lambda scene_class: pytest.fail("rehearsed again"))
+        monkeypatch.setattr(tex_prewarm, "_rehearse", lambda *args: pytest.fail("rehearsed again"))
         assert tex_prewarm.prewarm_formulas(ShortScene, pytest.fail, key="k1") == 0
         monkeypatch.undo()
         assert tex_prewarm.prewarm_formulas(ShortScene, pytest.fail, key="k2") == 0
