@@ -29,7 +29,8 @@ speed-up, and one line on stderr says which speed-up is off and why.
   Where manim reads encoder options from its config (``video_encoder_options``,
   set by ``[video_encoder.options]`` in ``manim.cfg`` or ``--encoder-option``),
   that public setting carries it. On older releases :class:`FastEncodingWriter`
-  sets it on the stream manim opens.
+  sets it on the stream manim opens, and bounds the queue of frames waiting for
+  the encoder thread (``SceneFileWriter.queue``) as 0.22 does.
 * **Lighter copies** (:func:`share_svg_paths`). An animation copies its mobject
   when it begins, and a copy of a formula or a text also copied the parsed SVG
   path that each glyph was built from: thousands of ``svgelements`` objects,
@@ -41,9 +42,9 @@ speed-up, and one line on stderr says which speed-up is off and why.
 * **Each outline traced once** (:class:`TracingCamera`). For every shape on
   every frame, manim's Cairo camera works out the shape's outline from its
   points, in Python, and hands it to Cairo curve by curve. A shape whose points
-  have not changed since it was traced (one that fades, or that is drawn again
-  above something that moves) gets the outline Cairo made of manim's calls the
-  first time, in one call: Cairo holds a path on a grid of 1/256 pixel, and the
+  have not changed since it was last traced (one that fades, or that is drawn
+  again above something that moves) gets the outline Cairo made of manim's
+  calls then, in one call: Cairo holds a path on a grid of 1/256 pixel, and the
   copy comes back onto the same grid, so the pixels are the same. Relies on
   ``Camera.set_cairo_context_path(ctx, vmobject)`` starting a new path and
   giving the context nothing but ``new_path``, ``new_sub_path``, ``move_to``,
@@ -60,7 +61,9 @@ import hashlib
 import inspect
 import re
 import sys
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
+from queue import Queue
 from types import MethodType
 
 from manim import Animation, Camera, Mobject, RendererType, Scene, config
@@ -85,6 +88,9 @@ X264_PRESET = "superfast"
 (41.0 dB), at half the CPU time, for a file about 1.6 times larger."""
 
 PROGRAM = "forward_pass"
+
+FRAME_QUEUE_SIZE = 8
+"""Frames that may wait for the encoder thread, as manim 0.22's own ``encoder_queue_size``."""
 
 _reported: set[str] = set()
 
@@ -167,6 +173,12 @@ class FastEncodingWriter(SceneFileWriter):
         # The codec opens with the first frame, so the option still applies here.
         if context.name == "libx264":
             context.options = {**dict(context.options), "preset": X264_PRESET}
+        # Up to 0.20, frames wait for the encoder thread in an unbounded queue: a render
+        # that draws faster than the encoder keeps up piles up 8 MB per 1080p frame.
+        # Bounded as manim 0.22 bounds its own (encoder_queue_size), the drawing waits instead.
+        queue = getattr(self, "queue", None)
+        if isinstance(queue, Queue) and queue.maxsize == 0:
+            queue.maxsize = FRAME_QUEUE_SIZE
 
 
 # ---------------------------------------------------------------------- cache keys
@@ -331,36 +343,45 @@ def check_tracing_camera() -> str | None:
 
 
 class TracingCamera(Camera):
-    """manim's Cairo camera, replaying the outline of a shape whose points have not changed since it was traced."""
+    """manim's Cairo camera, replaying the outline of a shape whose points have not changed since it was traced.
 
-    MAX_OUTLINES = 20_000
-    """Outlines kept; when full, the record starts anew."""
+    Outlines are kept by the shape's points, so a copy that an animation makes
+    finds its original's outline; the least recently drawn are dropped beyond
+    :attr:`MAX_OUTLINE_BYTES`, so shapes that move on every frame cannot fill memory.
+    """
+
+    MAX_OUTLINE_BYTES = 48_000_000
+    """Points kept as keys, in bytes; each outline takes about as much again."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._outlines: dict[tuple, object] = {}
+        self._outlines: OrderedDict[tuple, object] = OrderedDict()
+        self._outline_bytes = 0
 
     def set_cairo_context_path(self, ctx, vmobject):
         points = vmobject.points
         if len(points) == 0:
             return super().set_cairo_context_path(ctx, vmobject)
         key = (
-            points.shape,
             points.tobytes(),
+            points.shape,
             vmobject.n_points_per_cubic_curve,
             vmobject.tolerance_for_point_equality,
         )
         outline = self._outlines.get(key)
-        if outline is None:
-            super().set_cairo_context_path(ctx, vmobject)
-            if len(self._outlines) >= self.MAX_OUTLINES:
-                self._outlines.clear()
-            # Cairo keeps a path in fixed point, on a grid of 1/256 pixel; it comes
-            # back from this copy onto the very same grid, so the pixels are the same.
-            self._outlines[key] = ctx.copy_path()
-        else:
+        if outline is not None:
+            self._outlines.move_to_end(key)
             ctx.new_path()
             ctx.append_path(outline)
+            return self
+        super().set_cairo_context_path(ctx, vmobject)
+        # Cairo keeps a path in fixed point, on a grid of 1/256 pixel; it comes
+        # back from this copy onto the very same grid, so the pixels are the same.
+        self._outlines[key] = ctx.copy_path()
+        self._outline_bytes += len(key[0])
+        while self._outline_bytes > self.MAX_OUTLINE_BYTES:
+            oldest, _ = self._outlines.popitem(last=False)
+            self._outline_bytes -= len(oldest[0])
         return self
 
 

@@ -262,3 +262,24 @@ def test_the_speedups_change_no_pixel(tmp_path):
     assert len(want) == len(got) == len(ForwardPassScene.PHASES) * FPS
     differing = [index for index, (a, b) in enumerate(zip(want, got)) if not np.array_equal(a, b)]
     assert not differing, f"{len(differing)} frames differ, the first at {differing[0] / FPS:.2f} s"
+
+
+def test_shapes_that_move_cannot_fill_memory(monkeypatch):
+    formula = MathTex("x")
+    glyph = formula.family_members_with_points()[0]
+    with tempconfig({"pixel_width": 320, "pixel_height": 180}):
+        camera = TracingCamera()
+        plain = Camera()
+    size = glyph.points.nbytes
+    monkeypatch.setattr(TracingCamera, "MAX_OUTLINE_BYTES", 3 * size)
+    for _ in range(6):
+        glyph.shift(np.array([0.1, 0.0, 0.0]))
+        paths = []
+        for cam in (plain, camera):
+            ctx = cam.get_cairo_context(cam.pixel_array)
+            cam.set_cairo_context_path(ctx, glyph)
+            paths.append(list(ctx.copy_path()))
+            ctx.new_path()
+        assert paths[0] == paths[1]
+    assert len(camera._outlines) == 3
+    assert camera._outline_bytes == 3 * size
