@@ -350,8 +350,8 @@ class TracingCamera(Camera):
     :attr:`MAX_OUTLINE_BYTES`, so shapes that move on every frame cannot fill memory.
     """
 
-    MAX_OUTLINE_BYTES = 48_000_000
-    """Points kept as keys, in bytes; each outline takes about as much again."""
+    MAX_OUTLINE_BYTES = 16_000_000
+    """Points kept as keys, in bytes (each outline takes about as much again): some hundred frames' worth."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -46,6 +46,7 @@ Relies on, each checked by :func:`check_prewarm` before use:
 
 from __future__ import annotations
 
+import gc
 import inspect
 import re
 import shutil
@@ -235,6 +236,7 @@ def _rehearse(scene_class: type[Scene], placeholders: Path) -> None:
     svgs = set(svg_mobject.SVG_HASH_TO_MOB_MAP)
     level = logger.level
     logger.setLevel("ERROR")
+    scene = None
     try:
         with tempconfig({"dry_run": True, "progress_bar": "none"}):
             scene = Rehearsal(skip_animations=True)
@@ -247,6 +249,9 @@ def _rehearse(scene_class: type[Scene], placeholders: Path) -> None:
         for key in set(svg_mobject.SVG_HASH_TO_MOB_MAP) - svgs:
             if placeholders in Path(getattr(svg_mobject.SVG_HASH_TO_MOB_MAP[key], "file_name", "")).parents:
                 del svg_mobject.SVG_HASH_TO_MOB_MAP[key]
+        # The rehearsed scene and its renderer refer to each other: free them before the render begins.
+        del scene
+        gc.collect()
 
 
 # ---------------------------------------------------------------------- typesetting them together
