@@ -49,9 +49,10 @@ speed-up, and one line on stderr says which speed-up is off and why.
   ``Camera.set_cairo_context_path(ctx, vmobject)`` starting a new path and
   giving the context nothing but ``new_path``, ``new_sub_path``, ``move_to``,
   ``curve_to`` and ``close_path``, from the mobject's points alone.
-* **Frames returned to the system** (:func:`return_frames_to_the_system`): with
-  glibc, each frame is mapped on its own and unmapped when freed, which keeps
-  the peak memory of a 1080p render near what its frames in flight need.
+* **Freed frames returned to the system** (:func:`return_freed_frames`): with
+  glibc, the memory of freed frames goes back to the system after every play,
+  which keeps the peak memory of a 1080p render near what its frames in flight
+  need.
 * **Every formula in one LaTeX run** (:meth:`FastScene.typeset_formulas_first`;
   ``tex_prewarm`` says what it relies on). Before the first formula, the scene
   is rehearsed without its animations to learn its formulas, which are then
@@ -391,30 +392,32 @@ class TracingCamera(Camera):
 
 # ---------------------------------------------------------------------- frames returned to the system
 
-MMAP_THRESHOLD = 1 << 20
-"""Allocations from this size on (every frame: 8 MB at 1080p) are mapped on their own and unmapped when freed."""
 
-
-def return_frames_to_the_system() -> bool:
-    """With glibc, map every frame on its own, so that a freed frame leaves the process at once.
-
-    glibc raises its mmap threshold each time a large block is freed, after
-    which frames come from the heaps of the threads that drew and encoded them
-    and stay there when freed: a render whose drawing outpaces its encoder
-    threads (manim 0.21 and later encode in threads of their own) grows by
-    hundreds of MB at 1080p. A fixed threshold keeps the peak near what the
-    frames in flight need. Elsewhere than glibc nothing is done.
-    """
+def _glibc():
     try:
         libc = ctypes.CDLL(None)
         libc.gnu_get_libc_version  # noqa: B018 - only glibc has it
-        return bool(libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD))
+        libc.malloc_trim  # noqa: B018
     except (OSError, AttributeError):
-        return False
+        return None
+    return libc
 
 
-M_MMAP_THRESHOLD = -3
-"""glibc's ``mallopt`` parameter for the mmap threshold (malloc.h)."""
+_LIBC = _glibc()
+
+
+def return_freed_frames() -> None:
+    """With glibc, hand the memory of freed frames back to the system; elsewhere, nothing.
+
+    glibc keeps a freed block in the heap of the thread that freed it, and after
+    the first large block is freed it serves frames (8 MB at 1080p) from those
+    heaps too. Where encoding runs in threads of its own (manim 0.21 and later),
+    a render that draws faster than it encodes grows by hundreds of MB that it
+    no longer uses. Trimming after every play keeps the peak near what the
+    frames in flight need.
+    """
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
 
 
 # ---------------------------------------------------------------------- the scene
@@ -461,7 +464,14 @@ class FastScene(Scene):
             self.get_moving_mobjects = MethodType(Scene.get_moving_mobjects, self)
         if self.light_copies:
             share_svg_paths()
-        return_frames_to_the_system()
+
+    def play(self, *args, **kwargs) -> None:
+        super().play(*args, **kwargs)
+        return_freed_frames()
+
+    def wait(self, *args, **kwargs) -> None:
+        super().wait(*args, **kwargs)
+        return_freed_frames()
 
     def typeset_formulas_first(self, key: str | None = None) -> None:
         """Typeset every formula this scene will ask for in one LaTeX run (see ``tex_prewarm``).
