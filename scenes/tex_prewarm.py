@@ -292,8 +292,10 @@ def typeset_together(formulas: list[Formula]) -> int:
             groups.setdefault((preamble, formula.compiler, formula.output_format), []).append((formula, body))
     written = 0
     for (preamble, compiler, output_format), members in groups.items():
-        tex_dir = members[0][0].tex_file.parent
-        with tempfile.TemporaryDirectory(prefix="together-", dir=tex_dir) as work:
+        # Beside the Tex folder, not in it: manim deletes whatever is neither .tex nor .svg
+        # there, and would stumble on a folder; on the same disk, the SVG files move at once.
+        media = members[0][0].tex_file.parent.parent
+        with tempfile.TemporaryDirectory(prefix="formulas-together-", dir=media) as work:
             written += _typeset_group(Path(work), preamble, compiler, output_format, members)
     return written
 
