@@ -1,6 +1,6 @@
 """Everything that touches manim's internals, each checked before it is used.
 
-The scene is faster than plain manim in three ways. Where manim offers a public
+The scene is faster than plain manim in several ways. Where manim offers a public
 setting for one, that setting is used; where it does not, an adapter here reaches
 into manim, and checks first that what it relies on is there and as expected.
 When it is not (another manim release moved it), the render goes on without that
@@ -49,6 +49,21 @@ speed-up, and one line on stderr says which speed-up is off and why.
   ``Camera.set_cairo_context_path(ctx, vmobject)`` starting a new path and
   giving the context nothing but ``new_path``, ``new_sub_path``, ``move_to``,
   ``curve_to`` and ``close_path``, from the mobject's points alone.
+* **One copy of the still image per frame** (:class:`OneCopyCamera`). On every
+  frame of an animation, manim resets the frame to the still image drawn before
+  it; manim 0.19 copies that image twice to do so (8 MB at 1080p, each time).
+  Here it is copied once, into the frame, with the same casting. Relies on
+  ``Camera.set_frame_to_background(background)`` doing nothing but
+  ``self.set_pixel_array(background)``, which sets the frame in place when the
+  shapes agree.
+* **Families listed in one pass** (:func:`list_families_in_one_pass`). manim
+  lists a mobject's family (itself and all its submobjects) many times a frame.
+  manim 0.19 builds the list level by level, removing duplicates at every
+  level, which for a diagram of some thousand mobjects costs more than drawing
+  some of them. Here the family is listed in one walk and its duplicates removed
+  once, keeping each mobject's last place as manim does: the same list. Relies
+  on ``Mobject.get_family`` being that recursive one; from 0.20 on, manim lists
+  a family in one walk itself, and nothing is changed.
 * **Freed frames returned to the system** (:func:`return_freed_frames`): with
   glibc, the memory of freed frames goes back to the system after every play,
   which keeps the peak memory of a 1080p render near what its frames in flight
@@ -71,6 +86,7 @@ from collections.abc import Callable, Iterable, Iterator
 from queue import Queue
 from types import MethodType
 
+import numpy as np
 from manim import Animation, Camera, Mobject, RendererType, Scene, config
 from manim.mobject.svg import svg_mobject
 from manim.renderer import cairo_renderer
@@ -81,6 +97,8 @@ import tex_prewarm
 __all__ = [
     "X264_PRESET",
     "TracingCamera",
+    "OneCopyCamera",
+    "list_families_in_one_pass",
     "FastEncodingWriter",
     "FastScene",
     "KeyedCairoRenderer",
@@ -98,6 +116,9 @@ FRAME_QUEUE_SIZE = 8
 """Frames that may wait for the encoder thread, as manim 0.22's own ``encoder_queue_size``."""
 
 _reported: set[str] = set()
+
+MANIM_GET_FAMILY = Mobject.get_family
+"""manim's own ``Mobject.get_family``, as it was before anything here replaced it."""
 
 
 def speedup_off(speedup: str, reason: str) -> None:
@@ -390,6 +411,111 @@ class TracingCamera(Camera):
         return self
 
 
+# ---------------------------------------------------------------------- one copy of the still image per frame
+
+
+def check_one_copy_camera() -> str | None:
+    """Why :class:`OneCopyCamera` cannot set the frame to the still image on this manim, or None if it can."""
+    parameters = _parameters(Camera.set_frame_to_background)
+    if parameters is None or [p.name for p in parameters] != ["self", "background"]:
+        return "Camera.set_frame_to_background(background) has another signature"
+    body = [
+        line.strip()
+        for line in _source(Camera.set_frame_to_background).splitlines()[1:]
+        if line.strip() and not line.strip().startswith(("#", '"""'))
+    ]
+    if body != ["self.set_pixel_array(background)"]:
+        return "Camera.set_frame_to_background does more than set the pixel array"
+    if "Set in place" not in _source(Camera.set_pixel_array):
+        return "Camera.set_pixel_array no longer sets the frame in place"
+    return None
+
+
+class OneCopyCamera(Camera):
+    """manim's Cairo camera, copying the still image into the frame once rather than twice."""
+
+    def set_frame_to_background(self, background) -> None:
+        pixels = getattr(self, "pixel_array", None)
+        if isinstance(pixels, np.ndarray) and isinstance(background, np.ndarray) and pixels.shape == background.shape:
+            # What set_pixel_array does in place, without its intermediate copy.
+            np.copyto(pixels, background, casting="unsafe")
+        else:
+            super().set_frame_to_background(background)
+
+
+class FastCamera(TracingCamera, OneCopyCamera):
+    """Both: outlines traced once, and one copy of the still image per frame."""
+
+
+def camera_for(trace_outlines: bool, one_copy: bool) -> type[Camera]:
+    """The camera class with whichever of the two camera speed-ups is asked for and allowed here."""
+    if trace_outlines and (reason := check_tracing_camera()) is not None:
+        speedup_off("each outline traced once", reason)
+        trace_outlines = False
+    if one_copy and (reason := check_one_copy_camera()) is not None:
+        speedup_off("one copy of the still image", reason)
+        one_copy = False
+    return {
+        (True, True): FastCamera,
+        (True, False): TracingCamera,
+        (False, True): OneCopyCamera,
+        (False, False): Camera,
+    }[(trace_outlines, one_copy)]
+
+
+# ---------------------------------------------------------------------- families listed in one pass
+
+_RECURSIVE_FAMILY = (
+    "sub_families = [x.get_family() for x in self.submobjects]",
+    "all_mobjects = [self] + list(it.chain(*sub_families))",
+    "return remove_list_redundancies(all_mobjects)",
+)
+
+
+def check_family_lists() -> str | None:
+    """Why families cannot be listed in one pass on this manim, or None if they can (or manim already does)."""
+    get_family = Mobject.get_family
+    if get_family is _family_in_one_pass:
+        return None
+    parameters = _parameters(get_family)
+    if parameters is None or [p.name for p in parameters] != ["self", "recurse"]:
+        return "Mobject.get_family(recurse) has another signature"
+    source = _source(get_family)
+    if "_iter_family(" in source:
+        return None
+    code = [line.strip() for line in source.splitlines()]
+    if not all(line in code for line in _RECURSIVE_FAMILY):
+        return "Mobject.get_family lists a family in a way of its own"
+    return None
+
+
+def _walk(mobject: Mobject, members: list) -> None:
+    members.append(mobject)
+    for submobject in mobject.submobjects:
+        _walk(submobject, members)
+
+
+def _family_in_one_pass(self, recurse: bool = True) -> list:
+    members: list = []
+    _walk(self, members)
+    # manim removes duplicates at each level, keeping each one's last place;
+    # that is the same as removing them once from the whole walk.
+    last = dict.fromkeys(reversed(members))
+    if len(last) == len(members):
+        return members
+    return list(last)[::-1]
+
+
+def list_families_in_one_pass() -> bool:
+    """List every family in one walk where manim 0.19 lists it level by level; False, with one line, where it differs."""
+    if (reason := check_family_lists()) is not None:
+        speedup_off("families listed in one pass", reason)
+        return False
+    if "_iter_family(" not in _source(Mobject.get_family):
+        Mobject.get_family = _family_in_one_pass
+    return True
+
+
 # ---------------------------------------------------------------------- frames returned to the system
 
 
@@ -444,12 +570,15 @@ class FastScene(Scene):
     trace_outlines_once = True
     """Replay the outline of a shape whose points have not changed; False traces every one as plain manim does."""
 
+    one_background_copy = True
+    """Copy the still image into each frame once; False copies it as plain manim does."""
+
+    families_in_one_pass = True
+    """List a mobject's family in one walk; False lists it as this manim does."""
+
     def __init__(self, renderer=None, camera_class=Camera, **kwargs) -> None:
-        if camera_class is Camera and self.trace_outlines_once:
-            if (reason := check_tracing_camera()) is not None:
-                speedup_off("each outline traced once", reason)
-            else:
-                camera_class = TracingCamera
+        if camera_class is Camera:
+            camera_class = camera_for(self.trace_outlines_once, self.one_background_copy)
         # Public encoder options are read when the scene is made, so they are set first.
         if encoder_options_are_public() and (reason := check_encoder_options()) is not None:
             speedup_off("x264 preset", reason)
@@ -464,6 +593,8 @@ class FastScene(Scene):
             self.get_moving_mobjects = MethodType(Scene.get_moving_mobjects, self)
         if self.light_copies:
             share_svg_paths()
+        if self.families_in_one_pass:
+            list_families_in_one_pass()
 
     def play(self, *args, **kwargs) -> None:
         super().play(*args, **kwargs)

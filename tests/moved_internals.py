@@ -6,7 +6,8 @@ Every private detail that an adapter in ``scenes/manim_adapters.py`` or
 ``scenes/tex_prewarm.py`` relies on is changed here the way a release could
 change it, while manim itself keeps working: a renamed argument of the play
 hash, a new keyword of ``get_moving_mobjects``, a ``__deepcopy__`` of the SVG
-glyph's own, a new keyword of ``Camera.set_cairo_context_path`` and of
+glyph's own, a new keyword of ``Camera.set_cairo_context_path``, of
+``Camera.set_frame_to_background``, of ``Mobject.get_family`` and of
 ``generate_tex_file``, and (where manim has no public encoder options) a new
 keyword of the file writer's ``open_partial_movie_stream``. Each adapter must
 notice, step aside with one line, and leave a video that is still right.
@@ -31,6 +32,8 @@ MOVED = [
     "lighter copies",
     "each outline traced once",
     "one LaTeX run",
+    "one copy of the still image",
+    "families listed in one pass",
 ]
 """The speed-ups that must be reported off; the x264 preset too where it is not public."""
 
@@ -70,6 +73,20 @@ def move_internals() -> list[str]:
         return generate(expression, environment, tex_template)
 
     tex_file_writing.generate_tex_file = generate_tex_file
+
+    to_background = Camera.set_frame_to_background
+
+    def set_frame_to_background(self, background, *, reset_outlines=True):
+        return to_background(self, background)
+
+    Camera.set_frame_to_background = set_frame_to_background
+
+    get_family = Mobject.get_family
+
+    def listed_family(self, recurse=True, *, only_with_points=False):
+        return get_family(self, recurse)
+
+    Mobject.get_family = listed_family
 
     if not hasattr(config, "video_encoder_options"):
         open_stream = SceneFileWriter.open_partial_movie_stream

@@ -19,7 +19,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from manim import Camera, MathTex, SingleStringMathTex, config, tempconfig
+from manim import Camera, Circle, MathTex, Mobject, SingleStringMathTex, Square, VGroup, config, tempconfig
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 from manim.mobject.text import numbers
 from manim.utils import tex_file_writing
@@ -28,8 +28,12 @@ import manim_adapters
 import tex_prewarm
 from forward_pass import ForwardPassScene
 from manim_adapters import (
+    FastCamera,
     FastScene,
+    OneCopyCamera,
     TracingCamera,
+    check_family_lists,
+    check_one_copy_camera,
     check_shared_svg_paths,
     check_tracing_camera,
     share_svg_paths,
@@ -50,6 +54,8 @@ class PlainShortScene(ShortScene):
     light_copies = False
     trace_outlines_once = False
     tex_in_one_run = False
+    one_background_copy = False
+    families_in_one_pass = False
 """
 FPS = 15
 FORMULAS = [
@@ -74,10 +80,12 @@ def fresh_notices():
 def test_every_speedup_that_draws_is_on_for_this_manim():
     assert check_shared_svg_paths() is None
     assert check_tracing_camera() is None
+    assert check_one_copy_camera() is None
+    assert check_family_lists() is None
     assert tex_prewarm.check_prewarm() is None
     with tempconfig({"dry_run": True}):
         scene = FastScene()
-    assert type(scene.camera) is TracingCamera
+    assert type(scene.camera) is FastCamera
     assert VMobjectFromSVGPath.__deepcopy__ is manim_adapters._deepcopy_sharing_path
 
 
@@ -144,10 +152,81 @@ def test_a_camera_that_asks_cairo_more_traces_every_outline(monkeypatch, capsys)
     assert "asks the Cairo context for save" in check_tracing_camera()
     with tempconfig({"dry_run": True}):
         scene = FastScene()
-    assert type(scene.camera) is Camera
+    assert type(scene.camera) is OneCopyCamera
     err = capsys.readouterr().err
     assert err.startswith("forward_pass: speed-up off: each outline traced once: ")
     assert err.count("\n") == 1
+
+
+def test_one_copy_of_the_still_image_sets_the_same_frame():
+    rng = np.random.default_rng(7)
+    with tempconfig({"pixel_width": 64, "pixel_height": 36}):
+        plain, camera = Camera(), OneCopyCamera()
+    still = rng.integers(0, 256, size=plain.pixel_array.shape, dtype=np.uint8)
+    frame = camera.pixel_array
+    for cam in (plain, camera):
+        cam.set_frame_to_background(still)
+    assert camera.pixel_array is frame  # set in place, as manim does
+    assert camera.pixel_array is not still
+    assert np.array_equal(camera.pixel_array, plain.pixel_array)
+    assert np.array_equal(camera.pixel_array, still)
+    still[0, 0] = 255 - still[0, 0]
+    assert not np.array_equal(camera.pixel_array[0, 0], still[0, 0])  # a copy, not a view
+
+
+def test_a_camera_that_does_more_with_the_still_image_copies_it_as_manim_does(monkeypatch, capsys):
+    original = Camera.set_frame_to_background
+
+    def set_frame_to_background(self, background):
+        self.reset_outlines = True
+        original(self, background)
+
+    monkeypatch.setattr(Camera, "set_frame_to_background", set_frame_to_background)
+    assert check_one_copy_camera() == "Camera.set_frame_to_background does more than set the pixel array"
+    with tempconfig({"dry_run": True}):
+        scene = FastScene()
+    assert type(scene.camera) is TracingCamera
+    assert capsys.readouterr().err == (
+        "forward_pass: speed-up off: one copy of the still image: "
+        "Camera.set_frame_to_background does more than set the pixel array\n"
+    )
+
+
+def _shared_families() -> list[Mobject]:
+    """Groups whose members also sit elsewhere in the same tree, so that duplicates must go."""
+    a, b, c = Square(), Circle(), Square()
+    inner = VGroup(a, b)
+    twice = VGroup(inner, a, VGroup(c, b), inner)
+    deep = VGroup(VGroup(VGroup(a), c), twice, a)
+    return [a, inner, twice, deep, VGroup(), MathTex("x^{2}", "+ 1")]
+
+
+def test_a_family_listed_in_one_pass_is_manims_list():
+    for mobject in _shared_families():
+        expected = manim_adapters.MANIM_GET_FAMILY(mobject)
+        listed = manim_adapters._family_in_one_pass(mobject)
+        assert [id(m) for m in listed] == [id(m) for m in expected]
+    twice = _shared_families()[2]
+    assert len(manim_adapters._family_in_one_pass(twice)) < len(list(_walked(twice)))
+
+
+def _walked(mobject):
+    yield mobject
+    for sub in mobject.submobjects:
+        yield from _walked(sub)
+
+
+def test_a_family_listed_another_way_is_left_to_manim(monkeypatch, capsys):
+    def get_family(self, recurse=True):
+        return [self, *(m for sub in self.submobjects for m in get_family(sub))]
+
+    monkeypatch.setattr(Mobject, "get_family", get_family)
+    assert check_family_lists() == "Mobject.get_family lists a family in a way of its own"
+    assert manim_adapters.list_families_in_one_pass() is False
+    assert Mobject.get_family is get_family
+    assert capsys.readouterr().err == (
+        "forward_pass: speed-up off: families listed in one pass: Mobject.get_family lists a family in a way of its own\n"
+    )
 
 
 def test_a_moved_tex_writer_leaves_each_formula_to_manim(monkeypatch):
