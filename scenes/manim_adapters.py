@@ -59,11 +59,12 @@ speed-up, and one line on stderr says which speed-up is off and why.
 * **Families listed in one pass** (:func:`list_families_in_one_pass`). manim
   lists a mobject's family (itself and all its submobjects) many times a frame.
   manim 0.19 builds the list level by level, removing duplicates at every
-  level, which for a diagram of some thousand mobjects costs more than drawing
-  some of them. Here the family is listed in one walk and its duplicates removed
-  once, keeping each mobject's last place as manim does: the same list. Relies
-  on ``Mobject.get_family`` being that recursive one; from 0.20 on, manim lists
-  a family in one walk itself, and nothing is changed.
+  level; later releases chain a generator per level. For a diagram of some
+  thousand mobjects either costs more than drawing some of them. Here the
+  family is listed in one walk into one list, skipping a mobject met again
+  below itself as later releases do, and its duplicates are removed once,
+  keeping each mobject's last place as manim does: the same list. Relies on
+  ``Mobject.get_family(recurse)`` being one of those two.
 * **Freed frames returned to the system** (:func:`return_freed_frames`): with
   glibc, the memory of freed frames goes back to the system after every play,
   which keeps the peak memory of a 1080p render near what its frames in flight
@@ -465,41 +466,45 @@ def camera_for(trace_outlines: bool, one_copy: bool) -> type[Camera]:
 
 # ---------------------------------------------------------------------- families listed in one pass
 
-_RECURSIVE_FAMILY = (
-    "sub_families = [x.get_family() for x in self.submobjects]",
-    "all_mobjects = [self] + list(it.chain(*sub_families))",
-    "return remove_list_redundancies(all_mobjects)",
+_FAMILY_LISTS = (
+    (  # manim 0.19: level by level
+        "sub_families = [x.get_family() for x in self.submobjects]",
+        "all_mobjects = [self] + list(it.chain(*sub_families))",
+        "return remove_list_redundancies(all_mobjects)",
+    ),
+    ("return remove_list_redundancies(list(self._iter_family(set())))",),  # later: a generator per level
 )
 
 
 def check_family_lists() -> str | None:
-    """Why families cannot be listed in one pass on this manim, or None if they can (or manim already does)."""
+    """Why families cannot be listed in one pass on this manim, or None if they can."""
     get_family = Mobject.get_family
     if get_family is _family_in_one_pass:
         return None
     parameters = _parameters(get_family)
     if parameters is None or [p.name for p in parameters] != ["self", "recurse"]:
         return "Mobject.get_family(recurse) has another signature"
-    source = _source(get_family)
-    if "_iter_family(" in source:
-        return None
-    code = [line.strip() for line in source.splitlines()]
-    if not all(line in code for line in _RECURSIVE_FAMILY):
+    code = [line.strip() for line in _source(get_family).splitlines()]
+    if not any(all(line in code for line in known) for known in _FAMILY_LISTS):
         return "Mobject.get_family lists a family in a way of its own"
     return None
 
 
-def _walk(mobject: Mobject, members: list) -> None:
+def _walk(mobject: Mobject, members: list, path: set) -> None:
+    if mobject in path:  # met again below itself
+        return
+    path.add(mobject)
     members.append(mobject)
     for submobject in mobject.submobjects:
-        _walk(submobject, members)
+        _walk(submobject, members, path)
+    path.remove(mobject)
 
 
 def _family_in_one_pass(self, recurse: bool = True) -> list:
     members: list = []
-    _walk(self, members)
-    # manim removes duplicates at each level, keeping each one's last place;
-    # that is the same as removing them once from the whole walk.
+    _walk(self, members, set())
+    # manim removes duplicates keeping each one's last place (0.19 at every
+    # level, which comes to the same as doing it once for the whole walk).
     last = dict.fromkeys(reversed(members))
     if len(last) == len(members):
         return members
@@ -507,12 +512,11 @@ def _family_in_one_pass(self, recurse: bool = True) -> list:
 
 
 def list_families_in_one_pass() -> bool:
-    """List every family in one walk where manim 0.19 lists it level by level; False, with one line, where it differs."""
+    """List every family in one walk; False, with one line, where manim lists it in a way not known here."""
     if (reason := check_family_lists()) is not None:
         speedup_off("families listed in one pass", reason)
         return False
-    if "_iter_family(" not in _source(Mobject.get_family):
-        Mobject.get_family = _family_in_one_pass
+    Mobject.get_family = _family_in_one_pass
     return True
 
 
@@ -574,7 +578,7 @@ class FastScene(Scene):
     """Copy the still image into each frame once; False copies it as plain manim does."""
 
     families_in_one_pass = True
-    """List a mobject's family in one walk; False lists it as this manim does."""
+    """List a mobject's family in one walk into one list; False lists it as this manim does."""
 
     def __init__(self, renderer=None, camera_class=Camera, **kwargs) -> None:
         if camera_class is Camera:

@@ -201,6 +201,14 @@ def _shared_families() -> list[Mobject]:
     return [a, inner, twice, deep, VGroup(), MathTex("x^{2}", "+ 1")]
 
 
+def test_a_family_met_again_below_itself_is_listed_once():
+    """Manim 0.20 and later skip a mobject inside itself; 0.19 never ends, and so is not asked."""
+    a, b = Square(), Circle()
+    loop = VGroup(a, b)
+    a.submobjects.append(loop)
+    assert manim_adapters._family_in_one_pass(loop) == [loop, a, b]
+
+
 def test_a_family_listed_in_one_pass_is_manims_list():
     for mobject in _shared_families():
         expected = manim_adapters.MANIM_GET_FAMILY(mobject)
