@@ -1,4 +1,4 @@
-"""The speed-ups change no frame: lighter copies, outlines traced once, every formula in one LaTeX run.
+"""The speed-ups change no frame: lighter copies, outlines traced once, one copy of the still image, families in one pass, every formula in one LaTeX run.
 
 The cheap tier checks each speed-up on the installed manim, on a manim whose
 internals were moved in this process, and, for the formulas typeset together,
