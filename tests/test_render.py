@@ -36,6 +36,7 @@ from manim_conventions import MANIM_VERSION, section_file_stem
 from network_model import format_value, forward, load_network
 from phased_scene import inputs_digest
 from preview import opener
+from subtitles import cue_problems
 from timeline import phase_frame_spans
 
 pytestmark = pytest.mark.render
@@ -337,6 +338,15 @@ def test_subtitles_name_the_winner_and_its_probability(cues: list[srt.Subtitle])
     assert any(start - 0.001 <= cue.start.total_seconds() < end for cue in naming), (
         "the prediction is not announced during the Prediction phase"
     )
+
+
+def test_every_cue_can_be_read_in_time(cues: list[srt.Subtitle]) -> None:
+    problems = [
+        f"cue {cue.index} ({cue.content!r}): {problem}"
+        for cue in cues
+        for problem in cue_problems(cue.content, (cue.end - cue.start).total_seconds())
+    ]
+    assert not problems, problems
 
 
 # ---------------------------------------------------------------- the phase frames
