@@ -63,6 +63,9 @@ LAYER_TITLE_ROOM = 0.62
 """Between the header and the top neuron: the layer titles and their gaps."""
 COMPACT_HEADER_FROM = 6
 """A layer this tall puts the title and the architecture on one line, leaving the neurons more room."""
+COMPACT_HEADER_HEIGHT = 0.3
+"""That line's height at most: Chinese glyphs stand taller than Latin capitals of the same font size,
+and would take the room the dense layers' numbers need."""
 PANEL_TOP_Y = -1.78
 PANEL_BOTTOM_Y = -3.9
 PANEL_LEFT_X = -6.85
@@ -159,7 +162,7 @@ class ForwardPassScene(PhasedScene):
         if compact:
             self.architecture.next_to(self.title, RIGHT, buff=0.5, aligned_edge=DOWN)
             header = VGroup(self.title, self.architecture)
-            fit_within(header, PANEL_RIGHT_X - PANEL_LEFT_X)
+            fit_within(header, PANEL_RIGHT_X - PANEL_LEFT_X, COMPACT_HEADER_HEIGHT)
             header.to_edge(UP, buff=0.25).set_x(0)
         else:
             self.title.to_edge(UP, buff=0.28)
