@@ -172,7 +172,7 @@ def layout_problems(run: DryRun, min_glyph: float) -> list[str]:
 
     Texts that overlap, anything that leaves the frame, and texts whose tallest
     glyph is under ``min_glyph`` scene units (texts of symbols only, such as a
-    lone minus sign, are exempt).
+    lone minus sign, are exempt; letters of every script count).
     """
     x_radius, y_radius = run.frame
     problems = []
@@ -186,7 +186,8 @@ def layout_problems(run: DryRun, min_glyph: float) -> list[str]:
             ):
                 problems.append(f"{snap.phase}: a {kind} leaves the frame at {box.round(2).tolist()}")
         for text, height in snap.tallest_glyph:
-            if re.search(r"[A-Za-z0-9]", text.split("(", 1)[1]) and height < min_glyph:
+            # Letters and digits of any script (Chinese among them) must be legible; lone symbols need not be.
+            if re.search(r"[^\W_]", text.split("(", 1)[1]) and height < min_glyph:
                 problems.append(f"{snap.phase}: {text} is {height:.3f} units tall")
     return problems
 

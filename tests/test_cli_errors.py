@@ -197,15 +197,23 @@ NO_FONTS = """<?xml version="1.0"?>
 """
 
 
-def test_chinese_without_a_cjk_font_stops_with_install_hint(tmp_path):
+def test_chinese_without_a_cjk_font_stops_with_install_hint_and_loses_no_earlier_video(tmp_path):
     # A fontconfig that knows no font at all: Pango, and the scene's check, see the same.
     config_file = tmp_path / "fonts.conf"
     config_file.write_text(NO_FONTS.format(cache=tmp_path / "font-cache"), encoding="utf-8")
+    media = tmp_path / "media"
+    video = media / VIDEO
+    video.parent.mkdir(parents=True)
+    earlier = os.urandom(4096)
+    video.write_bytes(earlier)
 
-    result = run_manim(tmp_path / "media", FORWARD_PASS_LANGUAGE="zh", FONTCONFIG_FILE=str(config_file))
+    result = run_manim(media, FORWARD_PASS_LANGUAGE="zh", FONTCONFIG_FILE=str(config_file))
 
     assert_clean_stop(result, "Chinese", "needs a font with glyphs for 神经网络", "apt-get install -y fonts-noto-cjk")
-    assert not list((tmp_path / "media").rglob("*.mp4"))
+    assert sum("font" in line for line in result.stdout.splitlines()) == 1, result.stdout
+    assert video.read_bytes() == earlier
+    assert sorted(media.rglob("*.mp4")) == [video]
+    assert not list(media.rglob("*.png")), "a frame was drawn before the stop"
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from manim import ManimColor
 
-from dry_run import dry_run
+from dry_run import dry_run, layout_problems
 from forward_pass import ForwardPassScene
 from style import ROLES, THEMES, Theme, contrast_ratio
 
@@ -22,6 +22,8 @@ SCENES = Path(__file__).resolve().parent.parent / "scenes"
 TEXT_CONTRAST = 4.5
 GRAPHIC_CONTRAST = 3.0
 GLOW_LEVELS = np.linspace(0.0, 1.0, 1001)
+MIN_GLYPH = 0.13
+"""The tallest glyph of any text, in scene units, as in test_scene.py."""
 
 
 def luminance(color) -> float:
@@ -157,3 +159,9 @@ def test_everything_drawn_in_the_light_theme_is_a_theme_colour(light_run):
     drawn = {colour for snap in light_run.snapshots for _, colour in snap.colors}
     assert hexes(["background", "panel", "text", "dim_text", "winner", "accent"]) <= drawn
     assert any(what.startswith("text") for snap in light_run.snapshots for what, _ in snap.colors)
+
+
+def test_the_light_layout_holds(light_run):
+    light = THEMES["light"].background.to_hex().lower()
+    assert all(snap.colors[0] == ("background", light) for snap in light_run.snapshots)
+    assert layout_problems(light_run, MIN_GLYPH) == []

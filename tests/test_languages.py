@@ -15,6 +15,7 @@ from dry_run import dry_run, layout_problems
 from forward_pass import ForwardPassScene
 from languages import LANGUAGE_ENV_VAR, Language, LanguageError, available_languages, language_named
 from network_model import ACTIVATIONS, DEFAULT_NETWORK_PATH, NETWORK_ENV_VAR, format_value, forward, load_network
+from style import THEMES
 from subtitles import cue_problems
 
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -164,6 +165,20 @@ def test_the_subtitles_keep_the_real_numbers(language, default_run, chinese_run)
 
 def test_the_chinese_layout_holds(chinese_run):
     assert layout_problems(chinese_run, MIN_GLYPH) == []
+
+
+class LightChineseScene(ForwardPassScene):
+    THEME = "light"
+    LANGUAGE = "zh"
+
+
+def test_the_light_chinese_layout_holds():
+    require_font("zh")
+    run = dry_run(LightChineseScene)
+    light = THEMES["light"].background.to_hex().lower()
+    assert all(snap.colors[0] == ("background", light) for snap in run.snapshots)
+    assert any(CJK.search(text) for snap in run.snapshots for text, _ in snap.texts)
+    assert layout_problems(run, MIN_GLYPH) == []
 
 
 def test_chinese_class_names_show_as_written_in_english(tmp_path, monkeypatch):
