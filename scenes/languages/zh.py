@@ -65,7 +65,7 @@ LANGUAGE = Language(
     intro_same="{layers}用 {described}",
     intro_each="隐藏层 {index} 用 {described}",
     say_intro=(
-        "一个全连接网络，各层有 {sizes} 个神经元：{functions}，输出层用 softmax。",
+        "全连接网络，各层有 {sizes} 个神经元：{functions}，输出层用 softmax。",
         "一个全连接的 [{sizes}] 网络：{functions}，输出层用 softmax。",
         "[{sizes}] 网络：先 {names}，再 softmax。",
         "[{sizes}]：{names}，softmax",
