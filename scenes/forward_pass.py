@@ -7,7 +7,9 @@ Render from the repository root::
 The network comes from ``assets/network.json``, or from the file named by
 ``$FORWARD_PASS_NETWORK``: one to four hidden layers, each with its function.
 Every number on screen is computed from it in :meth:`ForwardPassScene.setup`.
-To change the pacing, edit ``PHASES``.
+To change the pacing, edit ``PHASES``. ``$FORWARD_PASS_THEME`` (``dark`` or
+``light``) picks the colours and ``$FORWARD_PASS_LANGUAGE`` (``en`` or ``zh``)
+the words on screen and in the subtitles.
 """
 
 from __future__ import annotations
@@ -33,10 +35,13 @@ from manim import (
     Write,
 )
 
-from activation_text import FUNCTION_TEXT, architecture_summary, intro_summary
+from activation_text import FUNCTION_TEXT
+from fonts import FontError, choose_font
+from languages import LanguageError, language_named
 from network_diagram import NetworkDiagram
 from network_model import MAX_HIDDEN_LAYERS, NetworkFileError, format_value, forward, load_network
 from panels import (
+    SUBTITLE_TERMS_SHOWN,
     MatrixPanel,
     ProbabilityPanel,
     activation_line,
@@ -47,17 +52,7 @@ from panels import (
     weighted_sum_text,
 )
 from phased_scene import PhasedScene, SetupError, check_latex
-from style import (
-    ACCENT_COLOR,
-    BACKGROUND_COLOR,
-    DIM_TEXT_COLOR,
-    FONT,
-    PANEL_COLOR,
-    TEXT_COLOR,
-    WINNER_COLOR,
-    network_glow,
-    shows_negative,
-)
+from style import ThemeError, network_glow, shows_negative, theme_named
 
 __all__ = ["ForwardPassScene", "hidden_phase"]
 
@@ -68,6 +63,9 @@ LAYER_TITLE_ROOM = 0.62
 """Between the header and the top neuron: the layer titles and their gaps."""
 COMPACT_HEADER_FROM = 6
 """A layer this tall puts the title and the architecture on one line, leaving the neurons more room."""
+COMPACT_HEADER_HEIGHT = 0.3
+"""That line's height at most: Chinese glyphs stand taller than Latin capitals of the same font size,
+and would take the room the dense layers' numbers need."""
 PANEL_TOP_Y = -1.78
 PANEL_BOTTOM_Y = -3.9
 PANEL_LEFT_X = -6.85
@@ -75,11 +73,6 @@ PANEL_RIGHT_X = 6.85
 PANEL_SPLIT_X = -2.55
 PROBABILITY_LEFT_X = 2.95
 PROBABILITY_WIDTH = 3.85
-
-
-def listed(names: list[str]) -> str:
-    """``A``, ``A and B``, ``A, B and C``."""
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 STAND_IN_PHASE = "Layer 2 forward"
@@ -119,23 +112,35 @@ class ForwardPassScene(PhasedScene):
     MAX_WEIGHT_LABELS = 4
     """At most this many edges into the neuron whose sum is shown carry their weight."""
 
+    MAX_NAMED_TIES = 3
+    """A tie of more classes than this is called by its count on screen; the subtitles name them all."""
+
+    THEME: str | None = None
+    """The colours, ``"dark"`` or ``"light"``; ``None`` reads ``$FORWARD_PASS_THEME``, else dark."""
+
+    LANGUAGE: str | None = None
+    """The words on screen and in the subtitles, ``"en"`` or ``"zh"``; ``None`` reads ``$FORWARD_PASS_LANGUAGE``, else en."""
+
     # ------------------------------------------------------------------ setup
 
     def setup(self) -> None:
         """Check everything, run the forward pass once, and build what the phases show."""
-        with self.stop_on(NetworkFileError, SetupError):
+        with self.stop_on(NetworkFileError, SetupError, ThemeError, LanguageError, FontError):
             self.network = load_network()
+            self.theme = theme_named(self.THEME)
+            self.words = language_named(self.LANGUAGE)
+            self.font = choose_font(self.words, [*self.words.texts(), *self.network.class_names])
             check_latex()
         self.trace = forward(self.network)
         hidden = self.network.hidden_layer_count
         self.start_timeline(
             self.phase_names(),
-            inputs=self.network.describe(),
+            inputs=(self.network.describe(), self.theme, self.words, self.font),
             optional=[hidden_phase(layer) for layer in range(hidden + 1, MAX_HIDDEN_LAYERS + 1)],
             stand_ins={hidden_phase(layer): STAND_IN_PHASE for layer in range(3, hidden + 1)},
         )
         self.weight_labels: dict[int, VGroup] = {}
-        self.camera.background_color = BACKGROUND_COLOR
+        self.camera.background_color = self.theme.background
         self._build_frame()
 
     def phase_names(self) -> list[str]:
@@ -144,22 +149,20 @@ class ForwardPassScene(PhasedScene):
         return ["Intro", "Input layer", *hidden, "Output layer", "Prediction", "Weight matrix", "Outro"]
 
     def _build_frame(self) -> None:
-        network, trace = self.network, self.trace
+        network, trace, theme, words = self.network, self.trace, self.theme, self.words
         sizes = ", ".join(str(size) for size in network.layer_sizes)
         compact = max(network.layer_sizes) >= COMPACT_HEADER_FROM
-        self.title = Text(
-            "Neural Network Forward Pass", font=FONT, font_size=34 if compact else 42, weight=BOLD, color=TEXT_COLOR
-        )
+        self.title = Text(words.title, font=self.font, font_size=34 if compact else 42, weight=BOLD, color=theme.text)
         self.architecture = Text(
-            f"architecture [{sizes}]  ·  {architecture_summary(network.hidden_activations)}  ·  softmax output",
-            font=FONT,
+            words.architecture.format(sizes=sizes, hidden=words.hidden_summary(network.hidden_activations)),
+            font=self.font,
             font_size=22 if compact else 24,
-            color=DIM_TEXT_COLOR,
+            color=theme.dim_text,
         )
         if compact:
             self.architecture.next_to(self.title, RIGHT, buff=0.5, aligned_edge=DOWN)
             header = VGroup(self.title, self.architecture)
-            fit_within(header, PANEL_RIGHT_X - PANEL_LEFT_X)
+            fit_within(header, PANEL_RIGHT_X - PANEL_LEFT_X, COMPACT_HEADER_HEIGHT)
             header.to_edge(UP, buff=0.25).set_x(0)
         else:
             self.title.to_edge(UP, buff=0.28)
@@ -168,7 +171,15 @@ class ForwardPassScene(PhasedScene):
 
         top = self.architecture.get_bottom()[1] - LAYER_TITLE_ROOM
         bottom = PANEL_TOP_Y + 0.15  # room for the bottom neurons' glow above the panel
-        self.diagram = NetworkDiagram(network.layer_sizes, network.weights, width=DIAGRAM_WIDTH, height=top - bottom)
+        self.diagram = NetworkDiagram(
+            network.layer_sizes,
+            network.weights,
+            theme=theme,
+            layer_titles=words.layer_titles(len(network.layer_sizes)),
+            font=self.font,
+            width=DIAGRAM_WIDTH,
+            height=top - bottom,
+        )
         self.diagram.shift(
             (DIAGRAM_LEFT_X - self.diagram.layers[0][0].get_x()) * RIGHT
             + ((top + bottom) / 2 - self.diagram.layers.get_y()) * UP
@@ -177,7 +188,7 @@ class ForwardPassScene(PhasedScene):
         self.glows = network_glow(trace.activations)
         self.input_labels = VGroup(
             *(
-                MathTex(f"x_{{{i}}}", font_size=34, color=DIM_TEXT_COLOR).next_to(neuron, LEFT, buff=0.16)
+                MathTex(f"x_{{{i}}}", font_size=34, color=theme.dim_text).next_to(neuron, LEFT, buff=0.16)
                 for i, neuron in enumerate(self.diagram.layers[0])
             )
         )
@@ -187,11 +198,11 @@ class ForwardPassScene(PhasedScene):
             height=PANEL_TOP_Y - PANEL_BOTTOM_Y,
             corner_radius=0.15,
             stroke_width=0,
-        ).set_fill(PANEL_COLOR, opacity=1.0)
+        ).set_fill(theme.panel, opacity=1.0)
         self.panel.move_to([(PANEL_LEFT_X + PANEL_RIGHT_X) / 2, (PANEL_TOP_Y + PANEL_BOTTOM_Y) / 2, 0])
         self.panel_divider = Line(
             [PANEL_SPLIT_X, PANEL_TOP_Y - 0.25, 0], [PANEL_SPLIT_X, PANEL_BOTTOM_Y + 0.25, 0], stroke_width=1.5
-        ).set_stroke(DIM_TEXT_COLOR, opacity=0.5)
+        ).set_stroke(theme.dim_text, opacity=0.5)
         self.rule = self._activation_rule(network.hidden_activations[0])
 
         self.probability_panel = ProbabilityPanel(
@@ -202,14 +213,16 @@ class ForwardPassScene(PhasedScene):
             width=PROBABILITY_WIDTH,
             font_size=26,
             row_height=min(0.36, self.diagram.spacing * 0.8),
+            theme=theme,
+            font=self.font,
         )
 
     def _rule(self, equation: str, activation: str) -> VGroup:
         """The left column of the panel: the layer equation and the activation."""
         rows = VGroup()
-        for caption, tex in (("layer", equation), ("activation", activation)):
-            label = Text(caption, font=FONT, font_size=22, color=DIM_TEXT_COLOR)
-            math = MathTex(tex, font_size=38, color=TEXT_COLOR)
+        for caption, tex in ((self.words.layer_caption, equation), (self.words.activation_caption, activation)):
+            label = Text(caption, font=self.font, font_size=22, color=self.theme.dim_text)
+            math = MathTex(tex, font_size=38, color=self.theme.text)
             rows.add(VGroup(label, math))
         label_width = max(row[0].width for row in rows)
         for row in rows:
@@ -260,12 +273,18 @@ class ForwardPassScene(PhasedScene):
 
     # ------------------------------------------------------------------ phases
 
+    def _say(self, wordings: tuple[str, ...], **values) -> None:
+        """Start a subtitle cue from one entry of the language table, filled in with ``values``."""
+        self.say(*(wording.format(**values) for wording in wordings))
+
     def introduce_network(self) -> None:
-        sizes = self.network.layer_sizes
+        functions = self.network.hidden_activations
         with self.phase("Intro"):
-            self.say(
-                f"A fully connected network with layers of {', '.join(map(str, sizes))} neurons: "
-                f"{intro_summary(self.network.hidden_activations)}, softmax at the output."
+            self._say(
+                self.words.say_intro,
+                sizes=", ".join(map(str, self.network.layer_sizes)),
+                functions=self.words.intro_summary(functions),
+                names=self.words.function_names(functions),
             )
             self.beat(Write(self.title), FadeIn(self.architecture, shift=0.2 * DOWN), share=0.3)
             self.beat(self.diagram.create(), share=0.45)
@@ -275,12 +294,12 @@ class ForwardPassScene(PhasedScene):
         vector = "(" + ", ".join(format_value(x) for x in inputs) + ")"
         self.input_vector = self._in_panel(
             VGroup(
-                Text("input", font=FONT, font_size=22, color=DIM_TEXT_COLOR),
-                MathTex(f"x = {vector}", font_size=40, color=TEXT_COLOR),
+                Text(self.words.input_caption, font=self.font, font_size=22, color=self.theme.dim_text),
+                MathTex(f"x = {vector}", font_size=40, color=self.theme.text),
             ).arrange(RIGHT, buff=0.3)
         )
         with self.phase("Input layer"):
-            self.say(f"The input x = {vector} enters the input neurons.")
+            self._say(self.words.say_inputs, vector=vector)
             self.beat(FadeIn(self.panel), FadeIn(self.input_vector), share=0.2)
             self.beat(
                 *self.diagram.activate(0, inputs, self.glows[0]),
@@ -329,40 +348,49 @@ class ForwardPassScene(PhasedScene):
     def _forward_hidden_layer(self, layer: int) -> None:
         trace = self.trace.layers[layer - 1]
         focus = self._focus_neuron(layer)
-        diagram = self.diagram
-        sum_lines = weighted_sum_lines(trace, focus, self.work_width)
-        activation = activation_line(trace, focus)
+        diagram, words = self.diagram, self.words
+        sum_lines = weighted_sum_lines(trace, focus, self.work_width, theme=self.theme)
+        activation = activation_line(trace, focus, theme=self.theme)
         work = self._in_work_area(VGroup(sum_lines, activation).arrange(DOWN, aligned_edge=LEFT, buff=0.22))
         labels = VGroup(
             *(diagram.weight_label(layer - 1, focus, source) for source in self._labelled_sources(trace, focus))
         )
         previous = self.input_vector if layer == 1 else self.work
 
-        self.say(f"Hidden layer {layer}: every neuron adds up its weighted inputs and a bias, z = Wx + b.")
+        self._say(words.say_layer, layer=layer)
         if layer == 1:
-            self.beat(FadeOut(previous), FadeIn(self.panel_divider), FadeIn(self.rule), share=0.06)
+            self.beat(FadeOut(previous), FadeIn(self.panel_divider), FadeIn(self.rule), share=0.05)
         elif trace.activation != self.trace.layers[layer - 2].activation:
             rule = self._activation_rule(trace.activation)
-            self.beat(FadeOut(previous), self._new_rule(rule), share=0.06)
+            self.beat(FadeOut(previous), self._new_rule(rule), share=0.05)
         else:
-            self.beat(FadeOut(previous), Circumscribe(self.rule, color=ACCENT_COLOR, buff=0.08), share=0.06)
-        self.beat(*diagram.flow_into(layer), share=0.12)
+            self.beat(FadeOut(previous), Circumscribe(self.rule, color=self.theme.accent, buff=0.08), share=0.05)
+        self.beat(*diagram.flow_into(layer), share=0.08)
 
-        z = trace.z[focus]
-        verdict = FUNCTION_TEXT[trace.activation].verdict(z)
-        self.say(
-            f"Neuron {focus} of layer {layer}: z = {weighted_sum_text(trace, focus)} = {format_value(z)}; "
-            f"{verdict}: a = {format_value(trace.a[focus])}."
+        z, a = trace.z[focus], trace.a[focus]
+        self._say(
+            words.say_worked_sum,
+            layer=layer,
+            neuron=focus,
+            sum=weighted_sum_text(trace, focus),
+            sum_short=weighted_sum_text(trace, focus, shown=SUBTITLE_TERMS_SHOWN),
+            z=format_value(z),
         )
         self.weight_labels[layer] = labels
-        self.beat(*diagram.spotlight(layer, focus), FadeIn(labels), share=0.08)
-        self.beat(LaggedStart(*(FadeIn(part) for line in sum_lines for part in line), lag_ratio=0.12), share=0.14)
-        self.pause_point()
-        self.beat(Write(activation), share=0.08)
+        self.beat(*diagram.spotlight(layer, focus), FadeIn(labels), share=0.07)
+        self.beat(LaggedStart(*(FadeIn(part) for line in sum_lines for part in line), lag_ratio=0.12), share=0.13)
+        self.hold(0.27)
         self.pause_point()
 
-        values = ", ".join(format_value(a) for a in trace.a)
-        self.say(f"All of hidden layer {layer}: a = ({values}).")
+        self._say(
+            words.say_activation,
+            layer=layer,
+            verdict=words.functions[trace.activation].verdict(z),
+            a=format_value(a),
+            values="(" + ", ".join(format_value(value) for value in trace.a) + ")",
+        )
+        self.beat(Write(activation), share=0.07)
+        self.pause_point()
         self.beat(*diagram.activate(layer, trace.a, self.glows[layer]), share=0.1)
         self.beat(*diagram.restore_edges(layer), share=0.05)
         self.work = work
@@ -372,16 +400,17 @@ class ForwardPassScene(PhasedScene):
         diagram = self.diagram
         output = len(diagram.layer_sizes) - 1
         rule = self._rule(r"z = Wx + b", r"p = \mathrm{softmax}(z)")
-        softmax = self._in_work_area(softmax_lines(trace, self.trace.prediction, self.work_width))
+        softmax = self._in_work_area(softmax_lines(trace, self.trace.prediction, self.work_width, theme=self.theme))
         panel = self.probability_panel
+        logits = "(" + ", ".join(format_value(z) for z in trace.z) + ")"
+        probabilities = "(" + ", ".join(format_value(p) for p in trace.a) + ")"
         with self.phase("Output layer"):
-            self.say("The output layer computes one logit per class, z = Wx + b.")
+            self._say(self.words.say_logits, logits=logits)
             self.beat(FadeOut(self.work), self._new_rule(rule), share=0.08)
             self.beat(*diagram.flow_into(output), share=0.12)
             self.beat(*diagram.activate(output, trace.z, np.zeros_like(trace.z)), share=0.08)
             self.pause_point()
-            probabilities = ", ".join(format_value(p) for p in trace.a)
-            self.say(f"Softmax turns the logits into probabilities: p = ({probabilities}).")
+            self._say(self.words.say_softmax, logits=logits, probabilities=probabilities)
             self.beat(FadeIn(softmax[0]), share=0.08)
             self.beat(Write(softmax[1]), share=0.12)
             self.pause_point()
@@ -395,43 +424,47 @@ class ForwardPassScene(PhasedScene):
             )
         self.work = softmax
 
+    def _top_names(self) -> tuple[list[str], str]:
+        """The names of the top classes, and how the screen lists them: a long tie by its count."""
+        names = [self.network.class_names[index] for index in self.trace.top_classes]
+        if len(names) > self.MAX_NAMED_TIES:
+            return names, self.words.many_classes.format(count=len(names))
+        return names, self.words.listed(names)
+
     def announce_prediction(self) -> None:
         """Mark the class with the highest probability; on a tie, mark every tied class alike and name none."""
-        trace = self.trace
+        trace, theme, words = self.trace, self.theme, self.words
         top = trace.top_classes
-        names = [self.network.class_names[index] for index in top]
+        names, shown = self._top_names()
         probability = format_value(trace.probabilities[top[0]])
         self.top_boxes = VGroup(
             *(
-                surround(self.probability_panel.row(index), color=WINNER_COLOR, buff=0.1, corner_radius=0.08)
+                surround(self.probability_panel.row(index), color=theme.winner, buff=0.1, corner_radius=0.08)
                 for index in top
             )
         )
         self.top_rings = VGroup(
             *(
-                self.diagram.layers[-1][index].copy().set_fill(opacity=0).set_stroke(WINNER_COLOR, width=6).scale(1.18)
+                self.diagram.layers[-1][index].copy().set_fill(opacity=0).set_stroke(theme.winner, width=6).scale(1.18)
                 for index in top
             )
         )
         if trace.is_tie:
             equation = " = ".join(f"p_{{{index}}}" for index in top) + f" = {probability}"
-            shown = listed(names) if len(names) <= 3 else f"{len(names)} classes"
-            verdict_text = f"tie: {shown}, each with probability {probability}"
-            caption = (
-                f"A tie: {listed(names)} each have probability {probability}, so the network predicts no single class."
-            )
+            verdict_text = words.tie.format(names=shown, probability=probability)
+            cue = (words.say_tie, {"names": words.listed(names), "probability": probability})
         else:
             equation = r"\hat{y} = \arg\max_i\, p_i = " + str(top[0])
-            verdict_text = f"prediction: {names[0]}, with probability {probability}"
-            caption = f"The prediction is {names[0]}, with probability {probability}."
+            verdict_text = words.prediction.format(name=names[0], probability=probability)
+            cue = (words.say_prediction, {"name": names[0], "probability": probability})
         verdict = self._in_work_area(
             VGroup(
-                MathTex(equation, font_size=40, color=TEXT_COLOR),
-                Text(verdict_text, font=FONT, font_size=28, color=WINNER_COLOR),
+                MathTex(equation, font_size=40, color=theme.text),
+                Text(verdict_text, font=self.font, font_size=28, color=theme.winner),
             ).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         )
         with self.phase("Prediction"):
-            self.say(caption)
+            self._say(cue[0], **cue[1])
             self.beat(FadeOut(self.work), FadeIn(verdict[0]), share=0.2)
             self.beat(FadeIn(self.top_boxes), FadeIn(self.top_rings, scale=1.3), FadeIn(verdict[1]), share=0.25)
         self.work = verdict
@@ -441,7 +474,9 @@ class ForwardPassScene(PhasedScene):
         trace = self.trace.layers[layer - 1]
         diagram = self.diagram
         matrix = self._in_work_area(
-            MatrixPanel(trace, max_width=self.work_width, max_height=PANEL_TOP_Y - PANEL_BOTTOM_Y - 0.25)
+            MatrixPanel(
+                trace, max_width=self.work_width, max_height=PANEL_TOP_Y - PANEL_BOTTOM_Y - 0.25, theme=self.theme
+            )
         )
         previous = "x" if layer == 1 else f"a^{{({layer - 1})}}"
         rule = self._rule(
@@ -450,12 +485,11 @@ class ForwardPassScene(PhasedScene):
         )
         self.dimmed_connections = [index for index in range(len(diagram.edges)) if index != layer - 1]
         rows = len(trace.z)
-        marker = matrix.row_marker(0, ACCENT_COLOR)
-        neuron_marker = (
-            diagram.layers[layer][0].copy().set_fill(opacity=0).set_stroke(ACCENT_COLOR, width=6).scale(1.15)
-        )
+        accent = self.theme.accent
+        marker = matrix.row_marker(0, accent)
+        neuron_marker = diagram.layers[layer][0].copy().set_fill(opacity=0).set_stroke(accent, width=6).scale(1.15)
         with self.phase("Weight matrix"):
-            self.say(f"The same layer {layer} as one matrix product: each row of W holds the weights into one neuron.")
+            self._say(self.words.say_matrix, layer=layer)
             self.beat(
                 FadeOut(self.work),
                 self._new_rule(rule),
@@ -467,31 +501,26 @@ class ForwardPassScene(PhasedScene):
             self.beat(FadeIn(marker), FadeIn(neuron_marker), share=0.06)
             for row in range(1, rows):
                 self.beat(
-                    marker.animate.become(matrix.row_marker(row, ACCENT_COLOR)),
+                    marker.animate.become(matrix.row_marker(row, accent)),
                     neuron_marker.animate.move_to(diagram.layers[layer][row]),
                     share=0.36 / max(rows - 1, 1),
                 )
         self.work = VGroup(matrix, marker, neuron_marker)
 
     def show_full_network(self) -> None:
-        trace = self.trace
+        trace, words = self.trace, self.words
         inputs = "(" + ", ".join(format_value(x) for x in self.network.inputs) + ")"
-        names = [self.network.class_names[index] for index in trace.top_classes]
+        names, shown = self._top_names()
         probability = format_value(trace.probabilities[trace.top_classes[0]])
         if trace.is_tie:
-            shown = listed(names) if len(names) <= 3 else f"{len(names)} classes"
-            result = f"tie: {shown}, p = {probability} each"
-            among = "between" if len(names) == 2 else "among"
-            caption = (
-                f"The whole forward pass: x = {inputs} gives a tie {among} {listed(names)}, "
-                f"each with probability {probability}."
-            )
+            result = words.summary_tie.format(inputs=inputs, names=shown, probability=probability)
+            cue = (words.say_outro_tie, {"names": words.listed(names)})
         else:
-            result = f"{names[0]}, p = {probability}"
-            caption = f"The whole forward pass: x = {inputs} gives {names[0]} with probability {probability}."
-        summary = self._in_panel(Text(f"x = {inputs}  →  {result}", font=FONT, font_size=30, color=TEXT_COLOR))
+            result = words.summary.format(inputs=inputs, name=names[0], probability=probability)
+            cue = (words.say_outro, {"name": names[0]})
+        summary = self._in_panel(Text(result, font=self.font, font_size=30, color=self.theme.text))
         with self.phase("Outro"):
-            self.say(caption)
+            self._say(cue[0], inputs=inputs, probability=probability, **cue[1])
             self.beat(
                 FadeOut(self.work),
                 FadeOut(self.rule),

@@ -67,29 +67,28 @@ class ForwardPassSlides(Slide, ForwardPassScene):
         # Absolute, because manim-slides reads a relative clip path as relative to the folder's parent.
         kwargs.setdefault("output_folder", Path(config.media_dir).resolve() / SLIDES_FOLDER)
         self.slides_folder = Path(kwargs["output_folder"])
-        self.step_notes: list[str] = []
         super().__init__(*args, **kwargs)
 
     def on_step_end(self, captions: list[str]) -> None:
-        """End the slide here; its speaker notes are the cues shown during it."""
-        self.step_notes.append("\n\n".join(captions))
+        """End the slide here; its speaker notes, the cues shown during it, are written after the render."""
         self.next_slide()
 
     def render(self, *args, **kwargs) -> None:
         """Render the slides, then write each step's notes into the slides' index.
 
         manim-slides takes a slide's notes when the slide starts, but a step's
-        cues are known only when it ends; so they are written in afterwards, and
-        the slides must match the steps one for one.
+        cues are known only when it ends, and their wording, the one the
+        subtitle file has, only when each cue ends; so they are written in
+        afterwards, and the slides must match the steps one for one.
         """
         super().render(*args, **kwargs)
         index = self.slides_folder / f"{type(self).__name__}.json"
         presentation = PresentationConfig.from_file(index)
-        if len(presentation.slides) != len(self.step_notes):
+        notes = ["\n\n".join(cues) for cues in self.step_subtitles()]
+        if len(presentation.slides) != len(notes):
             raise RuntimeError(
-                f"{index}: manim-slides cut {len(presentation.slides)} slides, but the story has "
-                f"{len(self.step_notes)} steps"
+                f"{index}: manim-slides cut {len(presentation.slides)} slides, but the story has {len(notes)} steps"
             )
-        for slide, notes in zip(presentation.slides, self.step_notes):
-            slide.notes = notes
+        for slide, text in zip(presentation.slides, notes):
+            slide.notes = text
         presentation.to_file(index)

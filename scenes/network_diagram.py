@@ -30,21 +30,12 @@ from manim import (
 
 from network_model import format_value
 from style import (
-    ACCENT_COLOR,
-    ACTIVE_COLOR,
-    BACKGROUND_COLOR,
-    DIM_TEXT_COLOR,
-    FONT,
-    NEURON_OUTLINE_COLOR,
-    SIGN_CUE_COLOR,
+    DARK,
     SIGN_CUE_DASHES,
     SIGN_CUE_RADIUS,
     SIGN_CUE_WIDTH,
-    edge_style,
-    neuron_fill_color,
-    neuron_text_color,
+    Theme,
     shows_negative,
-    weight_color,
 )
 
 __all__ = ["NetworkDiagram"]
@@ -88,8 +79,12 @@ class NetworkDiagram(VGroup):
         Neurons per layer, the input layer first.
     weights
         One matrix per connection, with shape ``(layer_sizes[l + 1], layer_sizes[l])``.
+    theme
+        The colours; ``None`` gives the dark theme.
     layer_titles
-        A short title above each layer; ``None`` gives Input, Hidden 1, ..., Output.
+        A short title above each layer, or ``None`` for none.
+    font
+        The font family of the titles.
     width
         Distance between the centres of the first and the last layer.
     height
@@ -120,13 +115,17 @@ class NetworkDiagram(VGroup):
         layer_sizes: Sequence[int],
         weights: Sequence[np.ndarray],
         *,
+        theme: Theme | None = None,
         layer_titles: Sequence[str] | None = None,
+        font: str = "sans-serif",
         width: float = 7.8,
         height: float = 3.7,
         max_radius: float = 0.34,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
+        self.theme = theme or DARK
+        self.font = font
         self.layer_sizes = tuple(int(size) for size in layer_sizes)
         self.weights = tuple(np.asarray(matrix, dtype=float) for matrix in weights)
         self.max_abs_weight = max(float(np.max(np.abs(matrix))) for matrix in self.weights)
@@ -161,8 +160,8 @@ class NetworkDiagram(VGroup):
             column = VGroup()
             for index in range(count):
                 neuron = Circle(radius=self.radius)
-                neuron.set_stroke(NEURON_OUTLINE_COLOR, width=2.5)
-                neuron.set_fill(neuron_fill_color(0.0), opacity=1.0)
+                neuron.set_stroke(self.theme.neuron_outline, width=2.5)
+                neuron.set_fill(self.theme.neuron_fill_color(0.0), opacity=1.0)
                 neuron.move_to(self._neuron_position(layer, index))
                 column.add(neuron)
             self.layers.add(column)
@@ -174,7 +173,7 @@ class NetworkDiagram(VGroup):
                 rings = VGroup(
                     *(
                         Circle(radius=self.radius * scale, stroke_width=0)
-                        .set_fill(ACTIVE_COLOR, opacity=0.0)
+                        .set_fill(self.theme.active_neuron, opacity=0.0)
                         .move_to(neuron)
                         for scale in HALO_RING_SCALES
                     )
@@ -188,9 +187,9 @@ class NetworkDiagram(VGroup):
             for neuron in column:
                 radius = self.radius * SIGN_CUE_RADIUS
                 dashes = dashed_ring(radius, SIGN_CUE_DASHES).move_to(neuron)
-                dashes.set_stroke(SIGN_CUE_COLOR, width=SIGN_CUE_WIDTH)
+                dashes.set_stroke(self.theme.sign_cue, width=SIGN_CUE_WIDTH)
                 # A dark band under the dashes sets them off from the edges and the glow.
-                band = Circle(radius=radius).move_to(neuron).set_stroke(BACKGROUND_COLOR, width=SIGN_CUE_WIDTH + 4)
+                band = Circle(radius=radius).move_to(neuron).set_stroke(self.theme.background, width=SIGN_CUE_WIDTH + 4)
                 sign_column.add(VGroup(band, dashes).set_stroke(opacity=0.0))
             self.signs.add(sign_column)
 
@@ -203,7 +202,7 @@ class NetworkDiagram(VGroup):
                     end = self._neuron_position(connection + 1, target)
                     direction = (end - start) / np.linalg.norm(end - start)
                     line = Line(start + direction * self.radius, end - direction * self.radius)
-                    style = edge_style(matrix[target, source], self.max_abs_weight)
+                    style = self.theme.edge_style(matrix[target, source], self.max_abs_weight)
                     line.set_stroke(style.color, width=style.width, opacity=style.opacity)
                     group.add(line)
             self.edges.add(group)
@@ -211,9 +210,11 @@ class NetworkDiagram(VGroup):
     def _add_titles(self, layer_titles: Sequence[str] | None) -> None:
         count = len(self.layer_sizes)
         if layer_titles is None:
-            layer_titles = ["Input", *(f"Hidden {i}" for i in range(1, count - 1)), "Output"]
+            return
         top = self.spacing * (max(self.layer_sizes) - 1) / 2 + self.radius
-        labels = [Text(title, font=FONT, font_size=TITLE_FONT_SIZE, color=DIM_TEXT_COLOR) for title in layer_titles]
+        labels = [
+            Text(title, font=self.font, font_size=TITLE_FONT_SIZE, color=self.theme.dim_text) for title in layer_titles
+        ]
         if count > 1:
             # One size for every title, so that the widest keeps a gap to its neighbours.
             room = TITLE_FIT * (self._layer_xs[1] - self._layer_xs[0])
@@ -243,7 +244,7 @@ class NetworkDiagram(VGroup):
             float(format_value(value)),
             num_decimal_places=2,
             font_size=26,
-            color=neuron_text_color(level),
+            color=self.theme.neuron_text_color(level),
         )
         number.scale_to_fit_height(self.radius * 0.6)
         if number.width > VALUE_FIT * self.radius:
@@ -255,13 +256,13 @@ class NetworkDiagram(VGroup):
         weight = self.weights[connection][target, source]
         font_size = WEIGHT_LABEL_FONT_SIZE * min(1.0, self.spacing / 0.85)
         line = self.edge(connection, target, source)
-        color = weight_color(weight)
+        color = self.theme.weight_color(weight)
         label = MathTex(format_value(weight), font_size=font_size, color=color)
         label.move_to(line.point_from_proportion(WEIGHT_LABEL_POSITION))
         tag = RoundedRectangle(
             width=label.width + 0.16, height=label.height + 0.12, corner_radius=0.06, stroke_width=1.5
         )
-        tag.set_fill(BACKGROUND_COLOR, opacity=1.0).set_stroke(color, opacity=1.0).move_to(label)
+        tag.set_fill(self.theme.background, opacity=1.0).set_stroke(color, opacity=1.0).move_to(label)
         return VGroup(tag, label)
 
     # ------------------------------------------------------------------ animations
@@ -284,7 +285,7 @@ class NetworkDiagram(VGroup):
         """Pulses of light travel along every edge into ``layer``."""
         pulses = []
         for line in self.edges[layer - 1]:
-            pulse = line.copy().set_stroke(ACCENT_COLOR, width=line.get_stroke_width() + 3, opacity=1.0)
+            pulse = line.copy().set_stroke(self.theme.accent, width=line.get_stroke_width() + 3, opacity=1.0)
             pulses.append(ShowPassingFlash(pulse, time_width=0.6))
         return pulses
 
@@ -300,11 +301,11 @@ class NetworkDiagram(VGroup):
         for index, (value, level) in enumerate(zip(values, levels)):
             negative = shows_negative(value)
             neuron = self.layers[layer][index]
-            animations.append(neuron.animate.set_fill(neuron_fill_color(level), opacity=1.0))
+            animations.append(neuron.animate.set_fill(self.theme.neuron_fill_color(level), opacity=1.0))
             halo = self.halos[layer][index]
             target = halo.copy()
             for ring, opacity in zip(target, HALO_RING_OPACITIES):
-                ring.set_fill(ACTIVE_COLOR, opacity=opacity * float(level))
+                ring.set_fill(self.theme.active_neuron, opacity=opacity * float(level))
             animations.append(Transform(halo, target))
             sign = self.signs[layer][index]
             if negative or sign.get_stroke_opacity() > 0:
@@ -333,7 +334,7 @@ class NetworkDiagram(VGroup):
         animations = []
         for target in range(matrix.shape[0]):
             for source in range(matrix.shape[1]):
-                style = edge_style(matrix[target, source], self.max_abs_weight)
+                style = self.theme.edge_style(matrix[target, source], self.max_abs_weight)
                 line = self.edge(layer - 1, target, source)
                 animations.append(line.animate.set_stroke(opacity=style.opacity))
         return animations

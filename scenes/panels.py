@@ -24,12 +24,7 @@ from manim import (
 
 from activation_text import FUNCTION_TEXT
 from network_model import LayerTrace, format_factor, format_value
-from style import (
-    DIM_TEXT_COLOR,
-    FONT,
-    TEXT_COLOR,
-    weight_color,
-)
+from style import DARK, Theme
 
 __all__ = [
     "MatrixPanel",
@@ -42,6 +37,9 @@ __all__ = [
     "weighted_sum_terms",
     "weighted_sum_text",
 ]
+
+SUBTITLE_TERMS_SHOWN = 2
+"""The terms a shortened sum keeps in a subtitle, before its ellipsis."""
 
 MATH_FONT_SIZE = 34
 MIN_ENTRY_HEIGHT = 0.12
@@ -92,18 +90,25 @@ def weighted_sum_terms(layer: LayerTrace, neuron: int) -> list[tuple[str, str, s
     return terms
 
 
-def weighted_sum_text(layer: LayerTrace, neuron: int) -> str:
-    """One neuron's sum as plain text, for subtitles: ``0.60·0.50 - 0.40·0.80 + 0.10``."""
-    body = " ".join(f"{sign} {weight}·{x}".strip() for sign, weight, x, _ in weighted_sum_terms(layer, neuron))
-    return f"{body} {_signed(layer.bias[neuron])}"
+def weighted_sum_text(layer: LayerTrace, neuron: int, shown: int | None = None) -> str:
+    """One neuron's sum as plain text, for subtitles: ``0.60·0.50 - 0.40·0.80 + 0.10``.
+
+    With ``shown``, a sum of more terms keeps its first ``shown`` and the bias
+    around an ellipsis: ``0.60·0.50 - 0.40·0.80 + … + 0.10``.
+    """
+    terms = [f"{sign} {weight}·{x}".strip() for sign, weight, x, _ in weighted_sum_terms(layer, neuron)]
+    if shown is not None and len(terms) > shown:
+        terms = [*terms[:shown], "+ …"]
+    return f"{' '.join(terms)} {_signed(layer.bias[neuron])}"
 
 
-def weighted_sum_lines(layer: LayerTrace, neuron: int, max_width: float) -> VGroup:
+def weighted_sum_lines(layer: LayerTrace, neuron: int, max_width: float, *, theme: Theme | None = None) -> VGroup:
     """``z = w0 x0 + w1 x1 + ... + b = z`` for one neuron, with its real numbers.
 
     The weights are coloured by sign, like their edges. When one line would be
     too small to read, the sum is broken over two lines.
     """
+    theme = theme or DARK
     terms = weighted_sum_terms(layer, neuron)
     head = neuron_symbol("z", layer.index, neuron) + " ="
     bias = _signed(layer.bias[neuron])
@@ -113,16 +118,16 @@ def weighted_sum_lines(layer: LayerTrace, neuron: int, max_width: float) -> VGro
         lines = VGroup()
         for row_index, row in enumerate(rows):
             parts: list[str] = [head if row_index == 0 else r"\quad"]
-            colors: list = [TEXT_COLOR]
+            colors: list = [theme.text]
             for sign, weight, factor, w in row:
                 if sign:
                     parts.append(sign)
-                    colors.append(TEXT_COLOR)
+                    colors.append(theme.text)
                 parts += [weight, r"\cdot " + factor]
-                colors += [weight_color(w), TEXT_COLOR]
+                colors += [theme.weight_color(w), theme.text]
             if row_index == len(rows) - 1:
                 parts += [bias, result]
-                colors += [TEXT_COLOR, TEXT_COLOR]
+                colors += [theme.text, theme.text]
             line = MathTex(*parts, font_size=MATH_FONT_SIZE)
             for part, color in zip(line, colors):
                 part.set_color(color)
@@ -137,24 +142,26 @@ def weighted_sum_lines(layer: LayerTrace, neuron: int, max_width: float) -> VGro
     return fit_within(lines, max_width)
 
 
-def activation_line(layer: LayerTrace, neuron: int) -> MathTex:
+def activation_line(layer: LayerTrace, neuron: int, *, theme: Theme | None = None) -> MathTex:
     """``a = f(z) = a`` for one neuron, with the layer's function and its real numbers."""
+    theme = theme or DARK
     return MathTex(
         neuron_symbol("a", layer.index, neuron),
         "= " + FUNCTION_TEXT[layer.activation].example(layer.z[neuron]),
         "= " + format_value(layer.a[neuron]),
         font_size=MATH_FONT_SIZE,
-        color=TEXT_COLOR,
+        color=theme.text,
     )
 
 
-def softmax_lines(layer: LayerTrace, winner: int, max_width: float) -> VGroup:
+def softmax_lines(layer: LayerTrace, winner: int, max_width: float, *, theme: Theme | None = None) -> VGroup:
     """The logits and the softmax of the winning class, with the real numbers."""
+    theme = theme or DARK
     z = layer.z
     logits = MathTex(
         "z = (" + ",\\ ".join(format_value(value) for value in z) + ")",
         font_size=MATH_FONT_SIZE,
-        color=TEXT_COLOR,
+        color=theme.text,
     )
     numerator = f"e^{{{format_value(z[winner])}}}"
     # Three terms fit on one line; beyond that the sum is written as a sum.
@@ -163,7 +170,7 @@ def softmax_lines(layer: LayerTrace, winner: int, max_width: float) -> VGroup:
     probability = MathTex(
         f"p_{{{winner}}} = \\frac{{ {numerator} }}{{ {denominator} }} = {format_value(layer.a[winner])}",
         font_size=MATH_FONT_SIZE,
-        color=TEXT_COLOR,
+        color=theme.text,
     )
     lines = VGroup(logits, probability).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
     return fit_within(lines, max_width)
@@ -186,6 +193,10 @@ class ProbabilityPanel(VGroup):
         The room for a whole row.
     font_size
         The size of the names and numbers.
+    theme
+        The colours; ``None`` gives the dark theme.
+    font
+        The font family of the names.
 
     Attributes
     ----------
@@ -204,9 +215,12 @@ class ProbabilityPanel(VGroup):
         width: float,
         font_size: float = 26,
         row_height: float = 0.3,
+        theme: Theme | None = None,
+        font: str = "sans-serif",
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
+        theme = theme or DARK
         self.names = VGroup()
         self.tracks = VGroup()
         self.bars = VGroup()
@@ -215,16 +229,16 @@ class ProbabilityPanel(VGroup):
         number_width = 0.2 * width
         bar_width = width - name_width - number_width - 0.3
         for name, p, y in zip(class_names, probabilities, row_ys):
-            label = Text(name, font=FONT, font_size=font_size, color=TEXT_COLOR)
+            label = Text(name, font=font, font_size=font_size, color=theme.text)
             fit_within(label, name_width, row_height * 1.4)
             label.move_to([left, y, 0], aligned_edge=LEFT)
             track = Rectangle(width=bar_width, height=row_height * 0.7, stroke_width=1.5)
-            track.set_stroke(DIM_TEXT_COLOR, opacity=0.6).set_fill(opacity=0)
+            track.set_stroke(theme.dim_text, opacity=0.6).set_fill(opacity=0)
             track.move_to([left + name_width + 0.15, y, 0], aligned_edge=LEFT)
             bar = Rectangle(width=max(bar_width * float(p), 1e-3), height=row_height * 0.7, stroke_width=0)
-            bar.set_fill(TEXT_COLOR, opacity=0.85)
+            bar.set_fill(theme.text, opacity=0.85)
             bar.move_to(track, aligned_edge=LEFT)
-            number = MathTex(format_value(p), font_size=font_size * 1.25, color=TEXT_COLOR)
+            number = MathTex(format_value(p), font_size=font_size * 1.25, color=theme.text)
             fit_within(number, number_width, row_height * 1.2)
             number.next_to(track, RIGHT, buff=0.15)
             self.names.add(label)
@@ -246,6 +260,8 @@ class MatrixPanel(VGroup):
         The layer whose weights, inputs, bias and weighted sums are shown.
     max_width, max_height
         The box the panel must fit in.
+    theme
+        The colours; ``None`` gives the dark theme.
 
     Attributes
     ----------
@@ -253,25 +269,30 @@ class MatrixPanel(VGroup):
         The four matrices, in the order they appear.
     """
 
-    def __init__(self, layer: LayerTrace, *, max_width: float, max_height: float, **kwargs) -> None:
+    def __init__(
+        self, layer: LayerTrace, *, max_width: float, max_height: float, theme: Theme | None = None, **kwargs
+    ) -> None:
         super().__init__(**kwargs)
+        theme = theme or DARK
 
         def column(values: np.ndarray) -> np.ndarray:
             return np.array([[float(format_value(v))] for v in values])
 
         config = {"element_to_mobject_config": {"num_decimal_places": 2}, "v_buff": 0.6, "h_buff": 1.5}
         self.weights = DecimalMatrix([[float(format_value(w)) for w in row] for row in layer.weights], **config)
-        columns = layer.weights.shape[1]
-        for index, entry in enumerate(self.weights.get_entries()):
-            entry.set_color(weight_color(layer.weights[index // columns, index % columns]))
         self.inputs = DecimalMatrix(column(layer.inputs), **config)
         self.bias = DecimalMatrix(column(layer.bias), **config)
         self.z = DecimalMatrix(column(layer.z), **config)
+        for matrix in (self.weights, self.inputs, self.bias, self.z):
+            matrix.set_color(theme.text)
+        columns = layer.weights.shape[1]
+        for index, entry in enumerate(self.weights.get_entries()):
+            entry.set_color(theme.weight_color(layer.weights[index // columns, index % columns]))
         previous = "x" if layer.index == 1 else f"a^{{({layer.index - 1})}}"
         # Plain names; the rule beside the panel gives the layer's superscripts.
-        self.symbols = VGroup(*(MathTex(name, font_size=40, color=TEXT_COLOR) for name in ("W", previous, "b", "z")))
-        plus = MathTex("+", font_size=48)
-        equals = MathTex("=", font_size=48)
+        self.symbols = VGroup(*(MathTex(name, font_size=40, color=theme.text) for name in ("W", previous, "b", "z")))
+        plus = MathTex("+", font_size=48, color=theme.text)
+        equals = MathTex("=", font_size=48, color=theme.text)
         self.body = VGroup(self.weights, self.inputs, plus, self.bias, equals, self.z).arrange(RIGHT, buff=0.25)
         # The matrices shrink to fit, and the names above them keep a readable size. When
         # the names would shrink the entries below MIN_ENTRY_HEIGHT, they are left out:

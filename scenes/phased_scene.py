@@ -5,12 +5,15 @@ seconds from the class's ``PHASES`` table. Inside a phase the story plays beats,
 each a share of its phase, and the phase holds still for whatever is left, so the
 video always lasts the sum of the phases it plays, to the frame. Each phase is a section of
 its own (``--save_sections`` writes a clip per phase), and ``say`` writes the
-subtitles.
+subtitles: each cue in the first of its wordings that can be read in the time
+it is on screen, broken into lines (see :mod:`subtitles`).
 
 A *step* is what a lecturer shows between two pauses: a phase ends one, and so
 does :meth:`PhasedScene.pause_point` inside a phase. In the video a step is
 invisible; a subclass that presents live (a slide deck) hears of every step's end
-through :meth:`PhasedScene.on_step_end`, with the subtitles the step showed.
+through :meth:`PhasedScene.on_step_end`; once the story is told,
+:meth:`PhasedScene.step_subtitles` gives the subtitles each step showed, as the
+subtitle file has them.
 
 This module also names each play for manim's cache by what its frames follow
 from (see :meth:`PhasedScene.start_timeline`), so that a timing edit re-renders
@@ -27,6 +30,7 @@ import shutil
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 from manim import __version__ as manim_version
@@ -34,9 +38,10 @@ from manim import config
 
 from manim_adapters import FastScene
 from preview import skip_preview_without_opener
+from subtitles import choose_wording, cue_text
 from timeline import PhaseClock, TimingError, check_phases, exact_run_time, phase_frame_spans
 
-__all__ = ["PhasedScene", "SetupError", "check_latex", "inputs_digest", "without_phase_tables"]
+__all__ = ["Cue", "PhasedScene", "SetupError", "check_latex", "inputs_digest", "without_phase_tables"]
 
 LATEX_TOOLS = ("latex", "dvisvgm")
 LATEX_INSTALL_HINT = (
@@ -57,6 +62,21 @@ def check_latex() -> None:
         raise SetupError(
             f"LaTeX is needed for the equations, but {' and '.join(missing)} {verb} not installed; {LATEX_INSTALL_HINT}"
         )
+
+
+@dataclass(eq=False)
+class Cue:
+    """One subtitle cue: its wordings as the story said them, fullest first, and the one written."""
+
+    wordings: tuple[str, ...]
+    start: float
+    written: str | None = None
+    """The wording in the subtitle file, on one line, once the cue has ended; the file breaks it into lines."""
+
+    @property
+    def text(self) -> str:
+        """The wording written, or the fullest while the cue is still on screen."""
+        return self.written if self.written is not None else self.wordings[0]
 
 
 class PhasedScene(FastScene):
@@ -153,9 +173,11 @@ class PhasedScene(FastScene):
         self.typeset_formulas_first(key=self._inputs_digest)
         self._phase_name: str | None = None
         self._beats = 0
-        self._caption: tuple[str, float] | None = None
-        self._step_captions: list[str] = []
+        self._cue: Cue | None = None
+        self._step_cues: list[Cue] = []
         self._step_start = 0.0
+        self.step_cues: list[list[Cue]] = []
+        """The cues of every finished step, in order."""
 
     # ------------------------------------------------------------------ phases and beats
 
@@ -180,6 +202,12 @@ class PhasedScene(FastScene):
         self._name_next_play(frames)
         self.play(*animations, run_time=exact_run_time(frames, self.fps, "play"), **kwargs)
 
+    def hold(self, share: float) -> None:
+        """Hold the picture still for ``share`` of the current phase: time to read what is there."""
+        frames = self.clock.take(share)
+        self._name_next_play(frames)
+        self.wait(exact_run_time(frames, self.fps, "wait"))
+
     def _name_next_play(self, frames: int) -> None:
         """Give the next play its cache key: what its frames follow from.
 
@@ -201,34 +229,48 @@ class PhasedScene(FastScene):
         self._end_step()
 
     def on_step_end(self, captions: list[str]) -> None:
-        """Called at the end of every step with the subtitles it showed; a deck makes a slide of it."""
+        """Called at the end of every step, with its cues in their fullest wording; a deck makes a slide of it.
+
+        A cue still on screen is written when it ends, perhaps in a shorter
+        wording: :meth:`step_subtitles` has them as written, once the story is told.
+        """
+
+    def step_subtitles(self) -> list[list[str]]:
+        """The subtitles each finished step showed, in the wording the subtitle file has, each on one line."""
+        return [[cue.text for cue in step] for step in self.step_cues]
 
     def _end_step(self) -> None:
-        captions, self._step_captions = self._step_captions, []
+        cues, self._step_cues = self._step_cues, []
+        self.step_cues.append(cues)
         self._step_start = self.time
-        if self._caption is not None:
+        if self._cue is not None:
             # A cue running on into the next step belongs to both.
-            self._step_captions.append(self._caption[0])
-        self.on_step_end(captions)
+            self._step_cues.append(self._cue)
+        self.on_step_end([cue.wordings[0] for cue in cues])
 
     # ------------------------------------------------------------------ subtitles
 
-    def say(self, text: str) -> None:
-        """Start a subtitle cue; it lasts until the next cue or the end of the phase."""
-        if self._caption is not None and self.time == self._step_start and self._step_captions == [self._caption[0]]:
+    def say(self, text: str, *shorter: str) -> None:
+        """Start a subtitle cue; it lasts until the next cue or the end of the phase.
+
+        ``shorter`` are other wordings of ``text``, each shorter than the one
+        before. When the cue ends, it is written in the first wording that can be
+        read in the time it was on screen.
+        """
+        if self._cue is not None and self.time == self._step_start and self._step_cues == [self._cue]:
             # The cue carried into this step ends as the step begins, so the step never shows it.
-            self._step_captions.clear()
+            self._step_cues.clear()
         self._end_caption()
-        self._caption = (text, self.time)
-        self._step_captions.append(text)
+        self._cue = Cue((text, *shorter), self.time)
+        self._step_cues.append(self._cue)
 
     def _end_caption(self) -> None:
-        if self._caption is None:
+        if self._cue is None:
             return
-        text, start = self._caption
-        self._caption = None
-        if self.time > start:
-            self.add_subcaption(text, duration=self.time - start, offset=start - self.time)
+        cue, self._cue = self._cue, None
+        if self.time > cue.start:
+            cue.written = choose_wording(cue.wordings, self.time - cue.start)
+            self.add_subcaption(cue_text(cue.written), duration=self.time - cue.start, offset=cue.start - self.time)
 
 
 def inputs_digest(scene_class: type, inputs: object) -> str:

@@ -1,30 +1,34 @@
-"""Make the README's poster and animated preview in ``assets/``.
+"""Make the README's posters and animated preview in ``assets/``.
 
 Run from the repository root::
 
     python scripts/make_preview.py
     python scripts/make_preview.py --video media/videos/forward_pass/480p15/ForwardPassScene.mp4
 
-The first renders the scene at ``-ql`` (854x480, 15 fps) into ``media/``; the
-second reuses a video rendered before, at any quality. Then it writes
+The first renders the scene at ``-ql`` (854x480, 15 fps) into ``media/``, dark
+and in English; the second reuses a video rendered before, at any quality. Then
+it writes
 
-``assets/poster.png``
-    The last frame of the Outro at 1920x1080: ``manim -qh -s`` runs the scene
-    with every animation skipped and renders only its final frame (about ten
-    seconds, not the minutes a full ``-qh`` render takes). The script checks it
-    against the video's last frame.
+``assets/posters/<theme>-<language>.png``
+    The last frame of the Outro in each theme and language (dark and light,
+    ``en`` and ``zh``): ``manim -qh -s`` runs the scene with every animation
+    skipped and renders only its final frame at 1920x1080 (about ten seconds,
+    not the minutes a full ``-qh`` render takes), saved at 960x540 in 256
+    colours to stay small. The script checks the dark English one against the
+    video's last frame.
 
 ``assets/preview.gif``
     The whole video at 8 fps and 640 px wide, on one palette shared by every
     frame, holding the final picture for a moment before it loops. It must stay
     under 5 MB. ``--format webp`` writes ``assets/preview.webp`` instead.
 
-``--no-poster`` and ``--no-preview`` make only one of the two. The sizes are printed.
+``--no-posters`` and ``--no-preview`` make only one of the two. The sizes are printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -39,8 +43,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENE_FILE = ROOT / "scenes" / "forward_pass.py"
 SCENE_NAME = "ForwardPassScene"
 ASSETS = ROOT / "assets"
-POSTER = ASSETS / "poster.png"
+POSTERS = ASSETS / "posters"
+POSTER_VARIANTS = (("dark", "en"), ("light", "en"), ("dark", "zh"), ("light", "zh"))
+"""Theme and language of each poster, in the order of the README's row."""
 POSTER_SIZE = (1920, 1080)
+"""What ``manim -qh -s`` renders."""
+SAVED_POSTER_SIZE = (960, 540)
+POSTER_COLOURS = 256
+MAX_POSTER_BYTES = 150 * 1024
 MAX_PREVIEW_BYTES = 5 * 1024 * 1024
 PALETTE_SAMPLES = 24
 """Frames, spread over the video, that the GIF's one palette is built from."""
@@ -54,12 +64,13 @@ class PreviewError(RuntimeError):
     """Something that stops the preview; the message says what."""
 
 
-def run_manim(*args: str, media_dir: Path) -> None:
+def run_manim(*args: str, media_dir: Path, theme: str = "dark", language: str = "en") -> None:
     command = [sys.executable, "-m", "manim", *args, "--silent", "-v", "WARNING", "--progress_bar", "none"]
     command += ["--media_dir", str(media_dir)]
     command += [str(SCENE_FILE.relative_to(ROOT)), SCENE_NAME]
-    print("$", " ".join(command), flush=True)
-    result = subprocess.run(command, cwd=ROOT)
+    variant = {"FORWARD_PASS_THEME": theme, "FORWARD_PASS_LANGUAGE": language}
+    print("$", *(f"{name}={value}" for name, value in variant.items()), " ".join(command), flush=True)
+    result = subprocess.run(command, cwd=ROOT, env={**os.environ, **variant})
     if result.returncode != 0:
         raise PreviewError(f"manim exited with code {result.returncode}")
 
@@ -73,14 +84,16 @@ def render_video(media_dir: Path) -> Path:
     return video
 
 
-def render_poster(media_dir: Path) -> Image.Image:
-    """The scene's final frame at -qh, rendered with every animation skipped."""
+def render_poster(media_dir: Path, theme: str, language: str) -> Image.Image:
+    """The scene's final frame at -qh in ``theme`` and ``language``, rendered with every animation skipped."""
     # No -o: manim would then also write the subtitles to ./<name>.srt, in the repository.
-    # Without it the image is named ForwardPassScene_ManimCE_v<version>.png.
+    # Without it the image is named ForwardPassScene_ManimCE_v<version>.png, the same for
+    # every variant: each renders into a media folder of its own.
+    media_dir = media_dir / "posters" / f"{theme}-{language}"
     image_dir = media_dir / "images" / SCENE_FILE.stem
     for stale in image_dir.glob(f"{SCENE_NAME}*.png"):
         stale.unlink()
-    run_manim("-qh", "-s", media_dir=media_dir)
+    run_manim("-qh", "-s", media_dir=media_dir, theme=theme, language=language)
     rendered = sorted(image_dir.glob(f"{SCENE_NAME}*.png"))
     if len(rendered) != 1:
         raise PreviewError(f"manim finished but wrote {len(rendered)} images of {SCENE_NAME} to {image_dir}")
@@ -209,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--hold", type=float, default=2.5, help="seconds the final frame stays before the loop (default: 2.5)"
     )
-    parser.add_argument("--no-poster", action="store_true", help="leave assets/poster.png alone")
+    parser.add_argument("--no-posters", action="store_true", help="leave assets/posters/ alone")
     parser.add_argument("--no-preview", action="store_true", help="leave the animated preview alone")
     args = parser.parse_args(argv)
 
@@ -222,17 +235,25 @@ def main(argv: list[str] | None = None) -> int:
             video = render_video(args.media_dir.resolve())
         ASSETS.mkdir(exist_ok=True)
 
-        if not args.no_poster:
-            poster = render_poster(args.media_dir.resolve())
-            difference = check_poster(poster, video)
-            if difference > POSTER_TOLERANCE:
-                raise PreviewError(
-                    f"the poster does not look like the last frame of {video} (mean difference {difference:.1f}); "
-                    "was the video rendered from the current scene?"
-                )
-            poster.save(POSTER, optimize=True)
-            print(f"{POSTER.relative_to(ROOT)}: {poster.width}x{poster.height}, {size_text(POSTER)}")
-            print(f"  mean difference from the video's last frame: {difference:.2f} of 255")
+        if not args.no_posters:
+            POSTERS.mkdir(exist_ok=True)
+            for theme, language in POSTER_VARIANTS:
+                poster = render_poster(args.media_dir.resolve(), theme, language)
+                if (theme, language) == POSTER_VARIANTS[0]:
+                    difference = check_poster(poster, video)
+                    if difference > POSTER_TOLERANCE:
+                        raise PreviewError(
+                            f"the poster does not look like the last frame of {video} "
+                            f"(mean difference {difference:.1f}); was the video rendered from the current scene?"
+                        )
+                    print(f"  mean difference from the video's last frame: {difference:.2f} of 255")
+                path = POSTERS / f"{theme}-{language}.png"
+                small = poster.resize(SAVED_POSTER_SIZE, Image.Resampling.LANCZOS)
+                palette = small.quantize(POSTER_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+                palette.save(path, optimize=True)
+                print(f"{path.relative_to(ROOT)}: {SAVED_POSTER_SIZE[0]}x{SAVED_POSTER_SIZE[1]}, {size_text(path)}")
+                if path.stat().st_size > MAX_POSTER_BYTES:
+                    raise PreviewError(f"{path.name} is over {MAX_POSTER_BYTES // 1024} KB")
 
         if not args.no_preview:
             preview = ASSETS / f"preview.{args.format}"

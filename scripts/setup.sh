@@ -7,18 +7,21 @@
 #   bash scripts/setup.sh             the pinned environment (.venv: manim 0.19.1)
 #   bash scripts/setup.sh --newest    also .venv-newest, from requirements/newest.txt (the newest manim)
 #   bash scripts/setup.sh --browser   also Chromium and ChromeDriver, for the deck's browser tests
+#   bash scripts/setup.sh --cjk       also fonts-noto-cjk (about 90 MB), for Chinese on screen (FORWARD_PASS_LANGUAGE=zh)
 #   bash scripts/setup.sh --all       all of the above
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 NEWEST=0
 BROWSER=0
+CJK=0
 for arg in "$@"; do
   case "$arg" in
     --newest) NEWEST=1 ;;
     --browser) BROWSER=1 ;;
-    --all) NEWEST=1; BROWSER=1 ;;
-    *) echo "setup: unknown option $arg (known: --newest --browser --all)" >&2; exit 2 ;;
+    --cjk) CJK=1 ;;
+    --all) NEWEST=1; BROWSER=1; CJK=1 ;;
+    *) echo "setup: unknown option $arg (known: --newest --browser --cjk --all)" >&2; exit 2 ;;
   esac
 done
 
@@ -31,6 +34,8 @@ fi
 
 APT_PACKAGES=(libpango1.0-dev pkg-config texlive-latex-base dvisvgm)
 [ "$BROWSER" = 1 ] && APT_PACKAGES+=(chromium chromium-driver)
+# A font with Chinese glyphs: a zh render stops before the first frame without one.
+[ "$CJK" = 1 ] && APT_PACKAGES+=(fonts-noto-cjk)
 
 # A Python that can build venvs and compile C extensions (pycairo, ManimPango).
 if ! "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null; then

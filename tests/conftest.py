@@ -8,8 +8,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # manim reads manim.cfg (the LaTeX template among it) from the working directory on import.
 os.chdir(ROOT)
-# The tests choose their own networks; a lecturer's own file must not leak into them.
-os.environ.pop("FORWARD_PASS_NETWORK", None)
+# The tests choose their own networks, themes and languages; a lecturer's own must not leak into them.
+for variable in ("FORWARD_PASS_NETWORK", "FORWARD_PASS_THEME", "FORWARD_PASS_LANGUAGE"):
+    os.environ.pop(variable, None)
 
 import importlib  # noqa: E402
 
@@ -20,6 +21,41 @@ frames_comparison = importlib.import_module("manim.utils.testing.frames_comparis
 # manim skips every frame comparison on cairo older than 1.18; Debian 12 ships 1.16,
 # which draws these shapes the same. Without this, the frame tests would silently skip.
 frames_comparison.MIN_CAIRO_VERSION = 11600
+
+
+@pytest.fixture(scope="session")
+def default_run():
+    """The default scene, in English, played once without rendering for every test that reads it."""
+    from dry_run import dry_run
+    from forward_pass import ForwardPassScene
+
+    return dry_run(ForwardPassScene)
+
+
+def require_font(code: str) -> None:
+    """Fail, saying what to install, when no installed font can draw language ``code``."""
+    from fonts import FontError, choose_font
+    from languages import language_named
+
+    language = language_named(code)
+    try:
+        choose_font(language, language.texts())
+    except FontError as error:
+        pytest.fail(f"the {language.name} tests need a font for it: {error}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def chinese_run():
+    """The default scene in Chinese, played once without rendering."""
+    from dry_run import dry_run
+    from forward_pass import ForwardPassScene
+
+    require_font("zh")
+
+    class ChineseScene(ForwardPassScene):
+        LANGUAGE = "zh"
+
+    return dry_run(ChineseScene)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from manim import DecimalNumber, MarkupText, Mobject, SingleStringMathTex, Text, config, tempconfig
+import srt
+from manim import DecimalNumber, ManimColor, MarkupText, Mobject, SingleStringMathTex, Text, config, tempconfig
 
 from network_model import format_value
 
@@ -28,6 +29,8 @@ class Snapshot:
     """Every visible mobject with points, as (its class name, its box)."""
     tallest_glyph: list[tuple[str, float]]
     """Each visible text with the height of its tallest glyph, in scene units."""
+    colors: list[tuple[str, str]]
+    """Every colour drawn, as (what is drawn, ``#rrggbb``); see :func:`drawn_colors`."""
 
 
 @dataclass
@@ -35,6 +38,9 @@ class DryRun:
     section_starts: dict[str, float] = field(default_factory=dict)
     snapshots: list[Snapshot] = field(default_factory=list)
     subcaptions: list = field(default_factory=list)
+    srt: str = ""
+    """The subtitles as manim writes them beside the video: the file itself where manim writes one
+    in a dry run (0.19), else its subcaptions composed as manim composes them (0.22 writes none)."""
     end_time: float = 0.0
     scene: object = None
 
@@ -87,7 +93,29 @@ def snapshot(scene, phase: str) -> Snapshot:
         if m.has_points() and not m.submobjects and _visible(m)
     ]
     glyphs = [(_describe(t), max(g.height for g in t.family_members_with_points())) for t in texts]
-    return Snapshot(phase, scene.time, [(_describe(t), _box(t)) for t in texts], boxes, glyphs)
+    return Snapshot(phase, scene.time, [(_describe(t), _box(t)) for t in texts], boxes, glyphs, drawn_colors(scene))
+
+
+def drawn_colors(scene) -> list[tuple[str, str]]:
+    """The fill and stroke colour of every visible part of the scene, and the background.
+
+    Each comes as (what is drawn, ``#rrggbb``), where what is drawn starts with
+    ``text`` for the glyphs of a text or a formula and with ``shape`` for anything else.
+    """
+    glyphs = {id(member) for text in visible_texts(scene.mobjects) for member in text.get_family()}
+    colors = [("background", ManimColor(scene.camera.background_color).to_hex().lower())]
+    for top in scene.mobjects:
+        for member in top.family_members_with_points():
+            if not hasattr(member, "get_fill_opacity"):
+                continue
+            kind = "text" if id(member) in glyphs else "shape"
+            if member.get_fill_opacity() > 0.01:
+                colors.append((f"{kind}: fill of {type(member).__name__}", member.get_fill_color().to_hex().lower()))
+            if member.get_stroke_opacity() > 0.01 and member.get_stroke_width() > 0:
+                colors.append(
+                    (f"{kind}: stroke of {type(member).__name__}", member.get_stroke_color().to_hex().lower())
+                )
+    return colors
 
 
 def dry_run(scene_class, **config_overrides) -> DryRun:
@@ -114,6 +142,11 @@ def dry_run(scene_class, **config_overrides) -> DryRun:
             **config_overrides,
         }
         _play(Recorder, record, overrides)
+        subtitles = Path(folder) / "dry_run.srt"
+        if subtitles.is_file():
+            record.srt = subtitles.read_text(encoding="utf-8")
+        else:
+            record.srt = srt.compose(record.subcaptions)
     return record
 
 
@@ -139,7 +172,7 @@ def layout_problems(run: DryRun, min_glyph: float) -> list[str]:
 
     Texts that overlap, anything that leaves the frame, and texts whose tallest
     glyph is under ``min_glyph`` scene units (texts of symbols only, such as a
-    lone minus sign, are exempt).
+    lone minus sign, are exempt; letters of every script count).
     """
     x_radius, y_radius = run.frame
     problems = []
@@ -153,7 +186,8 @@ def layout_problems(run: DryRun, min_glyph: float) -> list[str]:
             ):
                 problems.append(f"{snap.phase}: a {kind} leaves the frame at {box.round(2).tolist()}")
         for text, height in snap.tallest_glyph:
-            if re.search(r"[A-Za-z0-9]", text.split("(", 1)[1]) and height < min_glyph:
+            # Letters and digits of any script (Chinese among them) must be legible; lone symbols need not be.
+            if re.search(r"[^\W_]", text.split("(", 1)[1]) and height < min_glyph:
                 problems.append(f"{snap.phase}: {text} is {height:.3f} units tall")
     return problems
 

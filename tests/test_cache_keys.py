@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from conftest import require_font
 from dry_run import dry_run
 from forward_pass import ForwardPassScene
 from network_model import DEFAULT_NETWORK_PATH, NETWORK_ENV_VAR
@@ -78,3 +79,21 @@ def test_only_phase_tables_are_left_out_of_the_code():
     assert "OTHER = 1" in kept
     assert "WIDTH = 3" in kept
     assert "PHASES = 2" in kept
+
+
+class Light(ForwardPassScene):
+    THEME = "light"
+
+
+class Chinese(ForwardPassScene):
+    LANGUAGE = "zh"
+
+
+@pytest.mark.parametrize("scene_class", [Light, Chinese], ids=["theme", "language"])
+def test_another_theme_or_language_changes_every_key(default_keys, scene_class):
+    if scene_class is Chinese:
+        require_font("zh")
+    changed = keys_by_phase(scene_class)
+    before = {key for phase in default_keys.values() for key in phase}
+    after = {key for phase in changed.values() for key in phase}
+    assert before.isdisjoint(after)

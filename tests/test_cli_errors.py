@@ -189,3 +189,41 @@ def test_subclass_with_bad_phases_stops_cleanly(tmp_path, override, parts):
 
     assert_clean_stop(result, *parts)
     assert not list((tmp_path / "media").rglob("*.mp4"))
+
+
+NO_FONTS = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig><cachedir>{cache}</cachedir></fontconfig>
+"""
+
+
+def test_chinese_without_a_cjk_font_stops_with_install_hint_and_loses_no_earlier_video(tmp_path):
+    # A fontconfig that knows no font at all: Pango, and the scene's check, see the same.
+    config_file = tmp_path / "fonts.conf"
+    config_file.write_text(NO_FONTS.format(cache=tmp_path / "font-cache"), encoding="utf-8")
+    media = tmp_path / "media"
+    video = media / VIDEO
+    video.parent.mkdir(parents=True)
+    earlier = os.urandom(4096)
+    video.write_bytes(earlier)
+
+    result = run_manim(media, FORWARD_PASS_LANGUAGE="zh", FONTCONFIG_FILE=str(config_file))
+
+    assert_clean_stop(result, "Chinese", "needs a font with glyphs for 神经网络", "apt-get install -y fonts-noto-cjk")
+    assert sum("font" in line for line in result.stdout.splitlines()) == 1, result.stdout
+    assert video.read_bytes() == earlier
+    assert sorted(media.rglob("*.mp4")) == [video]
+    assert not list(media.rglob("*.png")), "a frame was drawn before the stop"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "parts"),
+    [
+        ("FORWARD_PASS_THEME", "sepia", ("FORWARD_PASS_THEME: unknown theme 'sepia'", "dark, light")),
+        ("FORWARD_PASS_LANGUAGE", "fr", ("FORWARD_PASS_LANGUAGE: unknown language 'fr'", "en, zh")),
+    ],
+)
+def test_unknown_theme_or_language_stops_with_the_known_ones(tmp_path, variable, value, parts):
+    result = run_manim(tmp_path / "media", **{variable: value})
+    assert_clean_stop(result, *parts)
+    assert not list((tmp_path / "media").rglob("*.mp4"))

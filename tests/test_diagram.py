@@ -7,19 +7,19 @@ import pytest
 from manim import Text
 from manim.animation.animation import prepare_animation
 
+from conftest import require_font
+from languages import available_languages, language_named
 from network_diagram import NetworkDiagram
 from network_model import forward, load_network, parse_network
 from style import (
+    DARK,
     EDGE_MIN_OPACITY,
     EDGE_MIN_WIDTH,
-    NEGATIVE_WEIGHT_COLOR,
-    POSITIVE_WEIGHT_COLOR,
     SIGN_CUE_DASHES,
     SIGN_CUE_RADIUS,
-    edge_style,
+    THEMES,
     glow_levels,
     network_glow,
-    neuron_fill_color,
     shows_negative,
 )
 
@@ -70,11 +70,13 @@ def test_edge_width_and_opacity_grow_with_the_weight(diagram, network):
     assert opacities.min() >= EDGE_MIN_OPACITY
 
 
-def test_edge_colour_shows_the_sign(diagram, network):
+@pytest.mark.parametrize("theme", THEMES.values(), ids=list(THEMES))
+def test_edge_colour_shows_the_sign(network, theme):
+    diagram = NetworkDiagram(network.layer_sizes, network.weights, theme=theme)
     for connection, matrix in enumerate(network.weights):
         for (target, source), weight in np.ndenumerate(matrix):
             color = diagram.edge(connection, target, source).get_stroke_color()
-            expected = POSITIVE_WEIGHT_COLOR if weight >= 0 else NEGATIVE_WEIGHT_COLOR
+            expected = theme.positive_weight if weight >= 0 else theme.negative_weight
             assert color.to_hex().lower() == expected.to_hex().lower()
 
 
@@ -84,7 +86,7 @@ def test_all_zero_weights_and_activations_style_without_dividing_by_zero():
         diagram = NetworkDiagram([3, 4, 4, 2], zero)
         levels = glow_levels(np.zeros(4), 0.0)
     assert np.all(levels == 0)
-    style = edge_style(0.0, 0.0)
+    style = DARK.edge_style(0.0, 0.0)
     assert style.width == EDGE_MIN_WIDTH
     assert style.opacity == EDGE_MIN_OPACITY
     assert all(line.get_stroke_width() == EDGE_MIN_WIDTH for group in diagram.edges for line in group)
@@ -168,7 +170,7 @@ def test_a_negative_value_wears_a_dashed_ring_and_a_positive_one_does_not():
             for part in (band, dashes):
                 assert part.get_stroke_opacity() == (1.0 if shows_negative(value) else 0.0), (layer, index, value)
             # The brightness is the size of the value, whatever its sign.
-            assert neuron.get_fill_color().to_hex() == neuron_fill_color(glow[layer][index]).to_hex()
+            assert neuron.get_fill_color().to_hex() == DARK.neuron_fill_color(glow[layer][index]).to_hex()
     assert shows_negative(trace.activations[0][0])
     assert shows_negative(trace.activations[1][2])
 
@@ -211,13 +213,18 @@ def test_any_shape_builds_inside_its_box(sizes):
             assert gap >= 2 * diagram.radius, "two neurons overlap"
 
 
+@pytest.mark.parametrize("code", available_languages())
 @pytest.mark.parametrize("layers", [3, 4, 5, 6])
-def test_layer_titles_keep_apart(layers):
+def test_layer_titles_keep_apart(layers, code):
+    if code != "en":
+        require_font(code)
     sizes = [8] * layers
     weights = [np.ones((8, 8))] * (layers - 1)
-    diagram = NetworkDiagram(sizes, weights, width=7.55, height=4.3)
+    words = language_named(code)
+    diagram = NetworkDiagram(sizes, weights, layer_titles=words.layer_titles(layers), width=7.55, height=4.3)
     titles = list(diagram.titles)
+    assert len(titles) == layers
     assert all(isinstance(title, Text) for title in titles)
-    assert len({round(title.height, 6) for title in titles if "Hidden" in title.text}) <= 1, "one size for all"
+    assert len({round(title.height, 6) for title in titles[1:-1]}) <= 1, "one size for all"
     for left, right in zip(titles, titles[1:]):
         assert right.get_left()[0] - left.get_right()[0] > 0.1, (left.text, right.text)

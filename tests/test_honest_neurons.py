@@ -11,7 +11,7 @@ from manim import VMobject
 from dry_run import dry_run
 from forward_pass import ForwardPassScene
 from network_model import DEFAULT_NETWORK_PATH, NETWORK_ENV_VAR
-from style import network_glow, neuron_fill_color, shows_negative
+from style import DARK, network_glow, shows_negative
 
 
 def run_with(tmp_path, spec: dict):
@@ -34,10 +34,12 @@ def layer_2_with(z_targets: list[float]) -> dict:
     }
 
 
-def layer_2_cue(run) -> str:
-    cues = [cue.content for cue in run.subcaptions if "of layer 2:" in cue.content]
-    assert len(cues) == 1, cues
-    return cues[0]
+def layer_2_cues(run) -> tuple[str, str]:
+    """The cue that works out layer 2's sum, and the next, which says what ReLU does with it; each on one line."""
+    cues = [cue.content.replace("\n", " ") for cue in run.subcaptions]
+    worked = [index for index, cue in enumerate(cues) if "of layer 2:" in cue]
+    assert len(worked) == 1, cues
+    return cues[worked[0]], cues[worked[0] + 1]
 
 
 def layer_2_example(run) -> str:
@@ -51,18 +53,20 @@ def layer_2_example(run) -> str:
 def test_relu_clip_shows_a_z_that_is_negative_in_two_decimals(tmp_path):
     # -0.002 is negative but shows as 0.00; -0.40 shows the clip.
     run = run_with(tmp_path, layer_2_with([-0.002, -0.4, 0.5]))
-    cue = layer_2_cue(run)
-    assert cue.startswith("Neuron 1 of layer 2:"), cue
-    assert "= -0.40; ReLU clips it to 0: a = 0.00" in cue, cue
+    worked, verdict = layer_2_cues(run)
+    assert worked.startswith("Neuron 1 of layer 2:"), worked
+    assert worked.endswith("= -0.40"), worked
+    assert verdict.startswith("ReLU clips it to 0: a = 0.00."), verdict
     assert "mathrm{ReLU}(-0.40)" in layer_2_example(run)
 
 
 def test_without_a_visible_clip_relu_shows_its_strongest_neuron(tmp_path):
     # The only negative z rounds to 0.00: pick as if none were clipped, the largest z.
     run = run_with(tmp_path, layer_2_with([-0.004, 0.3, 0.5]))
-    cue = layer_2_cue(run)
-    assert cue.startswith("Neuron 2 of layer 2:"), cue
-    assert "= 0.50; ReLU keeps it: a = 0.50" in cue, cue
+    worked, verdict = layer_2_cues(run)
+    assert worked.startswith("Neuron 2 of layer 2:"), worked
+    assert worked.endswith("= 0.50"), worked
+    assert verdict.startswith("ReLU keeps it: a = 0.50."), verdict
     assert "mathrm{ReLU}(0.50)" in layer_2_example(run)
 
 
@@ -113,6 +117,9 @@ def test_the_scene_lights_every_neuron_by_the_one_glow_scale(tmp_path):
     for layer, values in enumerate(scene.trace.activations):
         for index, value in enumerate(values):
             neuron = scene.diagram.layers[layer][index]
-            assert neuron.get_fill_color().to_hex() == neuron_fill_color(glow[layer][index]).to_hex(), (layer, index)
+            assert neuron.get_fill_color().to_hex() == DARK.neuron_fill_color(glow[layer][index]).to_hex(), (
+                layer,
+                index,
+            )
             assert bool(dashed_marks_on(scene, neuron)) == shows_negative(value), (layer, index, value)
     assert any(shows_negative(value) for values in scene.trace.activations[1:-1] for value in values)

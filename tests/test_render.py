@@ -32,10 +32,13 @@ from PIL import Image
 
 from dry_run import dry_run
 from forward_pass import ForwardPassScene
+from languages import language_named
 from manim_conventions import MANIM_VERSION, section_file_stem
 from network_model import format_value, forward, load_network
 from phased_scene import inputs_digest
 from preview import opener
+from style import THEMES
+from subtitles import cue_problems
 from timeline import phase_frame_spans
 
 pytestmark = pytest.mark.render
@@ -339,6 +342,15 @@ def test_subtitles_name_the_winner_and_its_probability(cues: list[srt.Subtitle])
     )
 
 
+def test_every_cue_can_be_read_in_time(cues: list[srt.Subtitle]) -> None:
+    problems = [
+        f"cue {cue.index} ({cue.content!r}): {problem}"
+        for cue in cues
+        for problem in cue_problems(cue.content, (cue.end - cue.start).total_seconds())
+    ]
+    assert not problems, problems
+
+
 # ---------------------------------------------------------------- the phase frames
 
 
@@ -423,9 +435,11 @@ def test_every_play_reaches_the_cache_by_its_own_key(render: Render) -> None:
             keys.append(self.play_cache_key)
             super().play(*args, **kwargs)
 
-    dry_run(KeyRecorder, frame_rate=FPS, pixel_width=WIDTH, pixel_height=HEIGHT)
+    scene = dry_run(KeyRecorder, frame_rate=FPS, pixel_width=WIDTH, pixel_height=HEIGHT).scene
+    # What the frames follow from besides the code: the network, the theme, the words and their font.
+    inputs = (load_network().describe(), THEMES["dark"], language_named("en"), scene.font)
     with tempconfig({"frame_rate": FPS, "pixel_width": WIDTH, "pixel_height": HEIGHT}):
-        digest = inputs_digest(ForwardPassScene, load_network().describe())
+        digest = inputs_digest(ForwardPassScene, inputs)
     # The recorder's own source file changes the digest; what follows it is the play's place and frames.
     expected = sorted(f"fp{digest}_{key.split('_', 1)[1]}" for key in keys)
     partial = render.video_dir / "partial_movie_files" / SCENE_NAME

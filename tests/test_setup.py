@@ -1,10 +1,11 @@
-"""scripts/setup.sh on a Python it cannot use: one line saying what to install, and nothing installed."""
+"""scripts/setup.sh: on a Python it cannot use, one line and nothing installed; the apt packages of each option."""
 
 from __future__ import annotations
 
 import re
 import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -44,3 +45,37 @@ def test_the_readme_claims_the_python_the_project_needs():
     assert needed == ">=3.11"
     claims = set(re.findall(r"Python (3\.\d+) or newer", (ROOT / "README.md").read_text(encoding="utf-8")))
     assert claims == {"3.11"}
+
+
+def fake_commands(bin_dir: Path) -> None:
+    """A system where no apt package is installed and the user is not root, so setup stops at the list."""
+    bin_dir.mkdir()
+    for name, body in {"dpkg-query": "exit 1", "id": "echo 1000"}.items():
+        command = bin_dir / name
+        command.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
+        command.chmod(0o755)
+
+
+@pytest.mark.parametrize(
+    ("options", "with_font", "with_browser"),
+    [((), False, False), (("--browser",), False, True), (("--cjk",), True, False), (("--all",), True, True)],
+    ids=["plain", "browser", "cjk", "all"],
+)
+def test_the_chinese_font_comes_with_cjk_and_all(tmp_path, options, with_font, with_browser):
+    (tmp_path / "scripts").mkdir()
+    shutil.copy(ROOT / "scripts" / "setup.sh", tmp_path / "scripts" / "setup.sh")
+    fake_commands(tmp_path / "bin")
+    result = subprocess.run(
+        ["bash", "scripts/setup.sh", *options],
+        cwd=tmp_path,
+        env={"PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin", "PYTHON": sys.executable},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1, result.stderr
+    line = result.stderr.strip().splitlines()[-1]
+    assert "these need root: sudo apt-get install" in line, line
+    assert "texlive-latex-base" in line.split()
+    assert ("fonts-noto-cjk" in line.split()) == with_font, line
+    assert ("chromium" in line.split()) == with_browser, line

@@ -1,16 +1,26 @@
-"""Networks of three to six layers, 1 to 8 neurons each, growing or shrinking, and the examples: layout and timing."""
+"""Networks of three to six layers, 1 to 8 neurons each, growing or shrinking, and the examples, in every language.
+
+Layout, timing, what the screen says and what the subtitles say, which must keep
+to their reading limits.
+"""
 
 from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 
 import pytest
+import srt
 
+from conftest import require_font
 from dry_run import dry_run, forward_pass_labels, layout_problems, neuron_label_problems
 from forward_pass import ForwardPassScene
+from languages import language_named
 from network_model import NETWORK_ENV_VAR, format_value, forward, load_network
+from panels import SUBTITLE_TERMS_SHOWN, weighted_sum_text
+from subtitles import cue_problems, cue_text
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "assets" / "examples").glob("*.json"))
 
@@ -89,20 +99,41 @@ MIN_GLYPH = 0.1
 """The tallest glyph of a text, in scene units, for the densest networks: 13.5 px at 1080p."""
 
 
-@pytest.fixture(params=[*SHAPES, *(f"example {path.name}" for path in EXAMPLES)], scope="module")
+LANGUAGES = ("en", "zh")
+NETWORKS = [*SHAPES, *(f"example {path.name}" for path in EXAMPLES)]
+
+
+class EnglishScene(ForwardPassScene):
+    LANGUAGE = "en"
+
+
+class ChineseScene(ForwardPassScene):
+    LANGUAGE = "zh"
+
+
+SCENES = {"en": EnglishScene, "zh": ChineseScene}
+
+
+@pytest.fixture(
+    params=[(network, language) for language in LANGUAGES for network in NETWORKS], ids="-".join, scope="module"
+)
 def shape_run(request, tmp_path_factory):
-    if request.param.startswith("example "):
-        path = EXAMPLES[[f"example {example.name}" for example in EXAMPLES].index(request.param)]
+    network, language = request.param
+    if language != "en":
+        require_font(language)
+    if network.startswith("example "):
+        path = EXAMPLES[[f"example {example.name}" for example in EXAMPLES].index(network)]
     else:
-        spec = dict(SHAPES[request.param])
+        spec = dict(SHAPES[network])
         spec["class_names"] = [f"Class {i}" for i in range(spec["layer_sizes"][-1])]
         path = tmp_path_factory.mktemp("networks") / "network.json"
         path.write_text(json.dumps(spec))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(NETWORK_ENV_VAR, str(path))
-        run = dry_run(ForwardPassScene)
+        run = dry_run(SCENES[language])
         trace = forward(load_network(path))
-    return request.param, run, trace
+    run.words = language_named(language)
+    return f"{network} ({language})", run, trace
 
 
 def played_phases(hidden_layers: int) -> dict[str, float]:
@@ -161,15 +192,22 @@ def phase_cues(run, phase: str) -> str:
     start = run.section_starts[phase]
     following = names.index(phase) + 1
     end = run.section_starts[names[following]] if following < len(names) else run.end_time
-    return " ".join(cue.content for cue in run.subcaptions if start - 1e-6 <= cue.start.total_seconds() < end - 1e-6)
+    cues = [cue.content for cue in run.subcaptions if start - 1e-6 <= cue.start.total_seconds() < end - 1e-6]
+    return " ".join(cues).replace("\n", " ")
 
 
 def contains(outer, inner) -> bool:
     return bool((outer[0] <= inner[0] + 1e-6).all() and (inner[1] <= outer[1] + 1e-6).all())
 
 
+TIE_WORD = {"en": "tie", "zh": "平局"}
+WINNER_WORDS = {"en": ("prediction is", "prediction:"), "zh": ("预测结果是", "预测：")}
+"""How each language announces a single winner, in the subtitles and on screen."""
+
+
 def test_the_top_classes_are_marked_alike_and_a_tie_is_called_one(shape_run):
     name, run, trace = shape_run
+    tie, (winner_said, winner_shown) = TIE_WORD[run.words.code], WINNER_WORDS[run.words.code]
     # The classes whose probability, as shown, equals the highest.
     shown = format_value(trace.probabilities.max())
     top = [index for index, p in enumerate(trace.probabilities) if format_value(p) == shown]
@@ -190,20 +228,20 @@ def test_the_top_classes_are_marked_alike_and_a_tie_is_called_one(shape_run):
         for index in top:
             assert names[index] in cues, f"{name}: {phase}: the subtitles do not name {names[index]}"
         if len(top) > 1:
-            assert "tie" in cues, f"{name}: {phase}: a tie, but the subtitles do not say so: {cues!r}"
-            assert "tie" in screen, f"{name}: {phase}: a tie, but the screen does not say so"
-            assert "prediction is" not in cues, f"{name}: {phase}: a winner announced"
-            assert "prediction:" not in screen, f"{name}: {phase}: a winner announced"
+            assert tie in cues, f"{name}: {phase}: a tie, but the subtitles do not say so: {cues!r}"
+            assert tie in screen, f"{name}: {phase}: a tie, but the screen does not say so"
+            assert winner_said not in cues, f"{name}: {phase}: a winner announced"
+            assert winner_shown not in screen, f"{name}: {phase}: a winner announced"
             assert all(names[i] not in cues for i in range(len(names)) if i not in top), name
         else:
-            assert "tie" not in cues, name
-            assert "tie" not in screen, name
+            assert tie not in cues, name
+            assert tie not in screen, name
 
 
 # ------------------------------------------------------------ the functions on screen
 
 FUNCTION_NAMES = {"leaky_relu": "leaky ReLU", "relu": "ReLU", "sigmoid": "sigmoid", "tanh": "tanh"}
-"""How the header names each function; leaky ReLU first, since its name holds ReLU's."""
+"""How the header names each function, in every language; leaky ReLU first, since its name holds ReLU's."""
 RULES = {
     "relu": r"a = \mathrm{ReLU}(z)",
     "sigmoid": r"a = \sigma(z) = \frac{1}{1 + e^{-z}}",
@@ -249,13 +287,20 @@ def strings(snap) -> list[str]:
     return [ast.literal_eval(text.split("(", 1)[1][:-1]) for text, _ in snap.texts]
 
 
+def said_as(cue: str, wordings: tuple[str, ...], **values) -> bool:
+    """Whether ``cue``, as the subtitle file has it, is one of ``wordings`` filled in with ``values``."""
+    return any(cue == cue_text(wording.format(**values)) for wording in wordings)
+
+
 def test_everything_on_screen_follows_the_function(shape_run):
     name, run, trace = shape_run
+    words = run.words
     functions = [layer.activation for layer in trace.layers[:-1]]
     snaps = {snap.phase: strings(snap) for snap in run.snapshots}
     cues = [cue.content for cue in run.subcaptions]
 
-    header = next(text for text in snaps["Intro"] if text.startswith("architecture"))
+    opening = words.architecture.split("{")[0].replace(" ", "")
+    header = next(text for text in snaps["Intro"] if text.startswith(opening))
     named = set()
     for function, shown in FUNCTION_NAMES.items():
         if shown.replace(" ", "") in header:
@@ -268,14 +313,57 @@ def test_everything_on_screen_follows_the_function(shape_run):
         on_screen = snaps[f"Layer {number} forward"]
         assert RULES[layer.activation] in " ".join(on_screen), (name, number)
         focus = expected_focus(layer, number)
-        cue = next(cue for cue in cues if f" of layer {number}:" in cue)
-        assert cue.startswith(f"Neuron {focus} of layer {number}: z = "), (name, cue)
-        assert f"= {format_value(layer.z[focus])}; " in cue, (name, cue)
-        assert cue.endswith(f": a = {format_value(layer.a[focus])}."), (name, cue)
+        # The worked sum names its neuron and gives z; the next cue says what the function does.
+        worked = [
+            index
+            for index, cue in enumerate(cues)
+            if said_as(
+                cue,
+                words.say_worked_sum,
+                layer=number,
+                neuron=focus,
+                sum=weighted_sum_text(layer, focus),
+                sum_short=weighted_sum_text(layer, focus, shown=SUBTITLE_TERMS_SHOWN),
+                z=format_value(layer.z[focus]),
+            )
+        ]
+        assert len(worked) == 1, (name, number, cues)
+        values = "(" + ", ".join(format_value(value) for value in layer.a) + ")"
+        assert said_as(
+            cues[worked[0] + 1],
+            words.say_activation,
+            layer=number,
+            verdict=words.functions[layer.activation].verdict(layer.z[focus]),
+            a=format_value(layer.a[focus]),
+            values=values,
+        ), (name, number, cues[worked[0] + 1])
         example = worked_example(layer.activation, layer.z[focus], layer.a[focus])
         assert any(text.endswith(example) for text in on_screen), (name, number, example)
 
     assert MATRIX_RULES[functions[0]] in snaps["Weight matrix"], name
+
+
+def test_every_cue_can_be_read_in_time(shape_run):
+    name, run, _ = shape_run
+    cues = list(srt.parse(run.srt))
+    assert len(cues) >= len(run.section_starts), name
+    problems = [
+        f"cue {cue.index} ({cue.content!r}): {problem}"
+        for cue in cues
+        for problem in cue_problems(cue.content, (cue.end - cue.start).total_seconds())
+    ]
+    assert not problems, (name, problems)
+
+
+def test_the_subtitles_keep_the_activations_and_the_top_probability(shape_run):
+    name, run, trace = shape_run
+    # Lines break at spaces and between Chinese characters: compare without any spacing.
+    flat = re.sub(r"\s", "", run.srt)
+    for layer in trace.layers[:-1]:
+        assert "(" + ",".join(format_value(a) for a in layer.a) + ")" in flat, name
+    for index in trace.top_classes:
+        assert trace.network.class_names[index].replace(" ", "") in flat, name
+    assert format_value(trace.probabilities.max()) in flat, name
 
 
 MARGIN = 0.2

@@ -18,6 +18,7 @@ import srt
 from dry_run import dry_run
 from forward_pass import ForwardPassScene
 from network_model import NETWORK_ENV_VAR
+from subtitles import cue_text
 
 STEPS_PER_PHASE = {
     "Intro": 1,
@@ -64,9 +65,13 @@ def test_each_step_hears_exactly_the_cues_it_shows(run) -> None:
     assert len(steps) == sum(STEPS_PER_PHASE.values())
     assert list(STEPS_PER_PHASE) == list(ForwardPassScene.PHASES)
     spans = list(zip([0.0, *ends[:-1]], ends))
-    assert cues_shown(run.subcaptions, spans, 60) == [captions for _, captions in steps]
+    shown = run.scene.step_subtitles()
+    assert cues_shown(run.subcaptions, spans, 60) == [[cue_text(cue) for cue in step] for step in shown]
+    # As each step ends it hears the same cues, in their fullest wording: one still on
+    # screen may yet be written shorter.
+    assert [len(captions) for _, captions in steps] == [len(cues) for cues in shown]
     # A cue that runs on past a pause is heard by the steps on both sides of it.
-    assert any(before[-1] == after[0] for (_, before), (_, after) in zip(steps, steps[1:]))
+    assert any(before[-1] == after[0] for before, after in zip(shown, shown[1:]))
 
 
 def test_phases_end_on_step_ends(run) -> None:
