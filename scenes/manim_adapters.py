@@ -94,6 +94,7 @@ from manim.renderer import cairo_renderer
 from manim.scene.scene_file_writer import SceneFileWriter
 
 import tex_prewarm
+from tex_prewarm import source_of
 
 __all__ = [
     "X264_PRESET",
@@ -138,16 +139,9 @@ def _parameters(function: Callable) -> list[inspect.Parameter] | None:
         return None
 
 
-def _source(function: Callable) -> str:
-    try:
-        return inspect.getsource(function)
-    except (OSError, TypeError):
-        return ""
-
-
 def _calls(function: Callable, name: str) -> bool:
     """Whether ``function``'s source mentions ``name`` (False when the source cannot be read)."""
-    return name in _source(function)
+    return name in source_of(function)
 
 
 # ---------------------------------------------------------------------- the encoder preset
@@ -323,12 +317,12 @@ def check_shared_svg_paths() -> str | None:
         return "manim.mobject.svg.svg_mobject.VMobjectFromSVGPath is gone"
     if glyph.__deepcopy__ is not Mobject.__deepcopy__ and glyph.__deepcopy__ is not _deepcopy_sharing_path:
         return "VMobjectFromSVGPath copies itself in a way of its own"
-    if "self.path_obj = path_obj" not in _source(glyph.__init__):
+    if "self.path_obj = path_obj" not in source_of(glyph.__init__):
         return "VMobjectFromSVGPath no longer keeps its parsed path in path_obj"
     parameters = _parameters(Mobject.__deepcopy__)
     if parameters is None or len(parameters) != 2:
         return "Mobject.__deepcopy__ takes other arguments than (self, memo)"
-    if not all(part in _source(Mobject.__deepcopy__) for part in ("self.__dict__", "copy.deepcopy(")):
+    if not all(part in source_of(Mobject.__deepcopy__) for part in ("self.__dict__", "copy.deepcopy(")):
         return "Mobject.__deepcopy__ no longer deep-copies each attribute"
     return None
 
@@ -360,7 +354,7 @@ def check_tracing_camera() -> str | None:
     parameters = _parameters(Camera.set_cairo_context_path)
     if parameters is None or [p.name for p in parameters] != ["self", "ctx", "vmobject"]:
         return "Camera.set_cairo_context_path(ctx, vmobject) has another signature"
-    source = _source(Camera.set_cairo_context_path)
+    source = source_of(Camera.set_cairo_context_path)
     used = set(re.findall(r"\bctx\.(\w+)", source))
     if "new_path" not in used or not used <= _PATH_CALLS:
         return f"Camera.set_cairo_context_path asks the Cairo context for {', '.join(sorted(used - _PATH_CALLS)) or 'nothing'}"
@@ -422,12 +416,12 @@ def check_one_copy_camera() -> str | None:
         return "Camera.set_frame_to_background(background) has another signature"
     body = [
         line.strip()
-        for line in _source(Camera.set_frame_to_background).splitlines()[1:]
+        for line in source_of(Camera.set_frame_to_background).splitlines()[1:]
         if line.strip() and not line.strip().startswith(("#", '"""'))
     ]
     if body != ["self.set_pixel_array(background)"]:
         return "Camera.set_frame_to_background does more than set the pixel array"
-    if "Set in place" not in _source(Camera.set_pixel_array):
+    if "Set in place" not in source_of(Camera.set_pixel_array):
         return "Camera.set_pixel_array no longer sets the frame in place"
     return None
 
@@ -484,7 +478,7 @@ def check_family_lists() -> str | None:
     parameters = _parameters(get_family)
     if parameters is None or [p.name for p in parameters] != ["self", "recurse"]:
         return "Mobject.get_family(recurse) has another signature"
-    code = [line.strip() for line in _source(get_family).splitlines()]
+    code = [line.strip() for line in source_of(get_family).splitlines()]
     if not any(all(line in code for line in known) for known in _FAMILY_LISTS):
         return "Mobject.get_family lists a family in a way of its own"
     return None

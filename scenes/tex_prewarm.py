@@ -95,7 +95,8 @@ def _parameter_names(function: Callable) -> list[str] | None:
         return None
 
 
-def _source(function: Callable) -> str:
+def source_of(function: Callable) -> str:
+    """The source of ``function``, or "" where Python cannot find it (every check then fails)."""
     try:
         return inspect.getsource(function)
     except (OSError, TypeError):
@@ -106,14 +107,14 @@ def check_prewarm() -> str | None:
     """Why the formulas cannot be typeset together on this manim, or None if they can."""
     if not callable(getattr(tex_mobject, "tex_to_svg_file", None)):
         return "manim.mobject.text.tex_mobject no longer imports tex_to_svg_file"
-    if "tex_to_svg_file(" not in _source(tex_mobject.SingleStringMathTex.__init__):
+    if "tex_to_svg_file(" not in source_of(tex_mobject.SingleStringMathTex.__init__):
         return "SingleStringMathTex no longer asks tex_to_svg_file for its SVG"
     generate = getattr(tex_file_writing, "generate_tex_file", None)
     if generate is None or _parameter_names(generate) != ["expression", "environment", "tex_template"]:
         return "generate_tex_file(expression, environment, tex_template) has another signature"
     to_svg = getattr(tex_file_writing, "tex_to_svg_file", None)
     if to_svg is None or not all(
-        part in _source(to_svg) for part in ("generate_tex_file(", 'with_suffix(".svg")', ".exists()")
+        part in source_of(to_svg) for part in ("generate_tex_file(", 'with_suffix(".svg")', ".exists()")
     ):
         return "tex_to_svg_file no longer reuses the SVG file beside generate_tex_file's .tex file"
     command = getattr(tex_file_writing, "make_tex_compilation_command", None)
