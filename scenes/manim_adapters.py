@@ -69,6 +69,9 @@ speed-up, and one line on stderr says which speed-up is off and why.
   glibc, the memory of freed frames goes back to the system after every play,
   which keeps the peak memory of a 1080p render near what its frames in flight
   need.
+* **Parses kept** (``parsed_svgs``): what manim parsed from a formula's or a
+  text's SVG file is kept beside the file, and a later render unpickles it
+  rather than parsing the file again; ``parsed_svgs`` says what it relies on.
 * **Every formula in one LaTeX run** (:meth:`FastScene.typeset_formulas_first`;
   ``tex_prewarm`` says what it relies on). Before the first formula, the scene
   is rehearsed without its animations to learn its formulas, which are then
@@ -93,6 +96,7 @@ from manim.mobject.svg import svg_mobject
 from manim.renderer import cairo_renderer
 from manim.scene.scene_file_writer import SceneFileWriter
 
+import parsed_svgs
 import tex_prewarm
 from tex_prewarm import source_of
 
@@ -574,6 +578,9 @@ class FastScene(Scene):
     families_in_one_pass = True
     """List a mobject's family in one walk into one list; False lists it as this manim does."""
 
+    keep_parsed_svgs = True
+    """Keep what manim parsed from each SVG file beside it, for later renders; False parses every file as manim does."""
+
     def __init__(self, renderer=None, camera_class=Camera, **kwargs) -> None:
         if camera_class is Camera:
             camera_class = camera_for(self.trace_outlines_once, self.one_background_copy)
@@ -593,6 +600,8 @@ class FastScene(Scene):
             share_svg_paths()
         if self.families_in_one_pass:
             list_families_in_one_pass()
+        if (reason := parsed_svgs.keep_parses(self.keep_parsed_svgs)) is not None:
+            speedup_off("parses kept", reason)
 
     def play(self, *args, **kwargs) -> None:
         super().play(*args, **kwargs)

@@ -7,8 +7,8 @@ Every private detail that an adapter in ``scenes/manim_adapters.py`` or
 change it, while manim itself keeps working: a renamed argument of the play
 hash, a new keyword of ``get_moving_mobjects``, a ``__deepcopy__`` of the SVG
 glyph's own, a new keyword of ``Camera.set_cairo_context_path``, of
-``Camera.set_frame_to_background``, of ``Mobject.get_family`` and of
-``generate_tex_file``, and (where manim has no public encoder options) a new
+``Camera.set_frame_to_background``, of ``Mobject.get_family``, of
+``SVGMobject.generate_mobject`` and of ``generate_tex_file``, and (where manim has no public encoder options) a new
 keyword of the file writer's ``open_partial_movie_stream``. Each adapter must
 notice, step aside with one line, and leave a video that is still right.
 """
@@ -20,7 +20,7 @@ import sys
 from manim import config
 from manim.camera.camera import Camera
 from manim.mobject.mobject import Mobject
-from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
+from manim.mobject.svg.svg_mobject import SVGMobject, VMobjectFromSVGPath
 from manim.renderer import cairo_renderer
 from manim.scene.scene import Scene
 from manim.scene.scene_file_writer import SceneFileWriter
@@ -34,6 +34,7 @@ MOVED = [
     "one LaTeX run",
     "one copy of the still image",
     "families listed in one pass",
+    "parses kept",
 ]
 """The speed-ups that must be reported off; the x264 preset too where it is not public."""
 
@@ -87,6 +88,13 @@ def move_internals() -> list[str]:
         return get_family(self, recurse)
 
     Mobject.get_family = listed_family
+
+    generate_mobject = SVGMobject.generate_mobject
+
+    def read_svg(self, *, reuse_parse=False):
+        return generate_mobject(self)
+
+    SVGMobject.generate_mobject = read_svg
 
     if not hasattr(config, "video_encoder_options"):
         open_stream = SceneFileWriter.open_partial_movie_stream

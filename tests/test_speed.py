@@ -1,12 +1,13 @@
-"""The speed-ups change no frame: lighter copies, outlines traced once, one copy of the still image, families in one pass, every formula in one LaTeX run.
+"""The speed-ups change no frame: lighter copies, outlines traced once, one copy of the still image, families in one pass, parses kept, every formula in one LaTeX run.
 
 The cheap tier checks each speed-up on the installed manim, on a manim whose
 internals were moved in this process, and, for the formulas typeset together,
 that every glyph has the very points that manim's own typesetting gives it. The
 render tier renders a short variant of the scene with every speed-up that draws
-off and with all of them on, each from an empty LaTeX cache, and compares the
-two videos frame by frame, pixel for pixel: the same frames, fed to the same
-encoder with the same settings, give the same video.
+off and with all of them on, each from an empty LaTeX cache, and then once more
+with all of them on into the same folder, from the parses the first kept; it
+compares the videos frame by frame, pixel for pixel: the same frames, fed to
+the same encoder with the same settings, give the same video.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from manim.mobject.text import numbers
 from manim.utils import tex_file_writing
 
 import manim_adapters
+import parsed_svgs
 import tex_prewarm
 from forward_pass import ForwardPassScene
 from manim_adapters import (
@@ -56,6 +58,7 @@ class PlainShortScene(ShortScene):
     tex_in_one_run = False
     one_background_copy = False
     families_in_one_pass = False
+    keep_parsed_svgs = False
 """
 FPS = 15
 FORMULAS = [
@@ -83,6 +86,7 @@ def test_every_speedup_that_draws_is_on_for_this_manim():
     assert check_one_copy_camera() is None
     assert check_family_lists() is None
     assert tex_prewarm.check_prewarm() is None
+    assert parsed_svgs.check_kept_parses() is None
     with tempconfig({"dry_run": True}):
         scene = FastScene()
     assert type(scene.camera) is FastCamera
@@ -319,10 +323,10 @@ def test_a_rehearsal_finds_every_formula_once(tmp_path, monkeypatch):
 # ---------------------------------------------------------------- the same frames
 
 
-def _render(tmp_path: Path, scene: str) -> tuple[Path, str]:
+def _render(tmp_path: Path, scene: str, media: Path | None = None) -> tuple[Path, str]:
     scene_file = tmp_path / "short_scenes.py"
     scene_file.write_text(SHORT_SCENES, encoding="utf-8")
-    media = tmp_path / scene
+    media = media or tmp_path / scene
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(SCENES), os.environ.get("PYTHONPATH")]))}
     command = [sys.executable, "-m", "manim", "-ql", "--disable_caching", "--media_dir", str(media)]
     result = subprocess.run([*command, str(scene_file), scene], cwd=ROOT, env=env, capture_output=True, text=True)
@@ -345,10 +349,20 @@ def test_the_speedups_change_no_pixel(tmp_path):
     # Each from an empty LaTeX cache: manim typeset the plain render's formulas one by one.
     assert not list((tmp_path / "PlainShortScene").rglob("formulas-*.txt"))
     assert list((tmp_path / "ShortScene").rglob("formulas-*.txt"))
-    want, got = _frames(plain), _frames(fast)
-    assert len(want) == len(got) == len(ForwardPassScene.PHASES) * FPS
-    differing = [index for index, (a, b) in enumerate(zip(want, got)) if not np.array_equal(a, b)]
-    assert not differing, f"{len(differing)} frames differ, the first at {differing[0] / FPS:.2f} s"
+    # Once more into the same folder: every formula and text from the parse kept the first time.
+    kept = sorted(path.name for path in (tmp_path / "ShortScene").rglob("*.parsed"))
+    assert kept
+    assert not list((tmp_path / "PlainShortScene").rglob("*.parsed"))
+    again, again_err = _render(tmp_path, "ShortScene", media=tmp_path / "ShortScene")
+    assert "speed-up off" not in again_err
+    assert sorted(path.name for path in (tmp_path / "ShortScene").rglob("*.parsed")) == kept
+    want = _frames(plain)
+    assert len(want) == len(ForwardPassScene.PHASES) * FPS
+    for video in (fast, again):
+        got = _frames(video)
+        assert len(got) == len(want)
+        differing = [index for index, (a, b) in enumerate(zip(want, got)) if not np.array_equal(a, b)]
+        assert not differing, f"{video}: {len(differing)} frames differ, the first at {differing[0] / FPS:.2f} s"
 
 
 def test_shapes_that_move_cannot_fill_memory(monkeypatch):
