@@ -23,7 +23,6 @@ from manim import (
     UP,
     Circumscribe,
     FadeIn,
-    FadeOut,
     GrowFromEdge,
     LaggedStart,
     Line,
@@ -32,6 +31,7 @@ from manim import (
     RoundedRectangle,
     Text,
     VGroup,
+    VMobject,
     Write,
 )
 
@@ -52,6 +52,7 @@ from panels import (
     weighted_sum_text,
 )
 from phased_scene import PhasedScene, SetupError, check_latex
+from restyle import fade_in, fade_out, restyle
 from style import ThemeError, network_glow, shows_negative, theme_named
 
 __all__ = ["ForwardPassScene", "hidden_phase"]
@@ -300,7 +301,7 @@ class ForwardPassScene(PhasedScene):
         )
         with self.phase("Input layer"):
             self._say(self.words.say_inputs, vector=vector)
-            self.beat(FadeIn(self.panel), FadeIn(self.input_vector), share=0.2)
+            self.beat(fade_in(self.panel), fade_in(self.input_vector), share=0.2)
             self.beat(
                 *self.diagram.activate(0, inputs, self.glows[0]),
                 FadeIn(self.input_labels, shift=0.1 * RIGHT),
@@ -359,12 +360,12 @@ class ForwardPassScene(PhasedScene):
 
         self._say(words.say_layer, layer=layer)
         if layer == 1:
-            self.beat(FadeOut(previous), FadeIn(self.panel_divider), FadeIn(self.rule), share=0.05)
+            self.beat(fade_out(previous), fade_in(self.panel_divider), fade_in(self.rule), share=0.05)
         elif trace.activation != self.trace.layers[layer - 2].activation:
             rule = self._activation_rule(trace.activation)
-            self.beat(FadeOut(previous), self._new_rule(rule), share=0.05)
+            self.beat(fade_out(previous), self._new_rule(rule), share=0.05)
         else:
-            self.beat(FadeOut(previous), Circumscribe(self.rule, color=self.theme.accent, buff=0.08), share=0.05)
+            self.beat(fade_out(previous), Circumscribe(self.rule, color=self.theme.accent, buff=0.08), share=0.05)
         self.beat(*diagram.flow_into(layer), share=0.08)
 
         z, a = trace.z[focus], trace.a[focus]
@@ -377,8 +378,8 @@ class ForwardPassScene(PhasedScene):
             z=format_value(z),
         )
         self.weight_labels[layer] = labels
-        self.beat(*diagram.spotlight(layer, focus), FadeIn(labels), share=0.07)
-        self.beat(LaggedStart(*(FadeIn(part) for line in sum_lines for part in line), lag_ratio=0.12), share=0.13)
+        self.beat(*diagram.spotlight(layer, focus), fade_in(labels), share=0.07)
+        self.beat(LaggedStart(*(fade_in(part) for line in sum_lines for part in line), lag_ratio=0.12), share=0.13)
         self.hold(0.27)
         self.pause_point()
 
@@ -406,20 +407,20 @@ class ForwardPassScene(PhasedScene):
         probabilities = "(" + ", ".join(format_value(p) for p in trace.a) + ")"
         with self.phase("Output layer"):
             self._say(self.words.say_logits, logits=logits)
-            self.beat(FadeOut(self.work), self._new_rule(rule), share=0.08)
+            self.beat(fade_out(self.work), self._new_rule(rule), share=0.08)
             self.beat(*diagram.flow_into(output), share=0.12)
             self.beat(*diagram.activate(output, trace.z, np.zeros_like(trace.z)), share=0.08)
             self.pause_point()
             self._say(self.words.say_softmax, logits=logits, probabilities=probabilities)
-            self.beat(FadeIn(softmax[0]), share=0.08)
+            self.beat(fade_in(softmax[0]), share=0.08)
             self.beat(Write(softmax[1]), share=0.12)
             self.pause_point()
             self.beat(
                 *diagram.activate(output, trace.a, self.glows[output]),
-                FadeIn(panel.names),
-                FadeIn(panel.tracks),
+                fade_in(panel.names),
+                fade_in(panel.tracks),
                 *(GrowFromEdge(bar, LEFT) for bar in panel.bars),
-                FadeIn(panel.numbers),
+                fade_in(panel.numbers),
                 share=0.15,
             )
         self.work = softmax
@@ -465,8 +466,8 @@ class ForwardPassScene(PhasedScene):
         )
         with self.phase("Prediction"):
             self._say(cue[0], **cue[1])
-            self.beat(FadeOut(self.work), FadeIn(verdict[0]), share=0.2)
-            self.beat(FadeIn(self.top_boxes), FadeIn(self.top_rings, scale=1.3), FadeIn(verdict[1]), share=0.25)
+            self.beat(fade_out(self.work), fade_in(verdict[0]), share=0.2)
+            self.beat(fade_in(self.top_boxes), FadeIn(self.top_rings, scale=1.3), fade_in(verdict[1]), share=0.25)
         self.work = verdict
 
     def show_weight_matrix(self) -> None:
@@ -491,14 +492,18 @@ class ForwardPassScene(PhasedScene):
         with self.phase("Weight matrix"):
             self._say(self.words.say_matrix, layer=layer)
             self.beat(
-                FadeOut(self.work),
+                fade_out(self.work),
                 self._new_rule(rule),
                 *diagram.dim_edges(self.dimmed_connections),
-                *(labels.animate.set_opacity(0.15) for c, labels in self.weight_labels.items() if c != layer),
-                FadeIn(matrix),
+                *(
+                    restyle(labels, VMobject.set_opacity, 0.15)
+                    for c, labels in self.weight_labels.items()
+                    if c != layer
+                ),
+                fade_in(matrix),
                 share=0.15,
             )
-            self.beat(FadeIn(marker), FadeIn(neuron_marker), share=0.06)
+            self.beat(fade_in(marker), fade_in(neuron_marker), share=0.06)
             for row in range(1, rows):
                 self.beat(
                     marker.animate.become(matrix.row_marker(row, accent)),
@@ -522,15 +527,15 @@ class ForwardPassScene(PhasedScene):
         with self.phase("Outro"):
             self._say(cue[0], inputs=inputs, probability=probability, **cue[1])
             self.beat(
-                FadeOut(self.work),
-                FadeOut(self.rule),
-                FadeOut(self.panel_divider),
+                fade_out(self.work),
+                fade_out(self.rule),
+                fade_out(self.panel_divider),
                 *(anim for c in self.dimmed_connections for anim in self.diagram.restore_edges(c + 1)),
                 *(
-                    labels.animate.set_opacity(1.0)
+                    restyle(labels, VMobject.set_opacity, 1.0)
                     for c, labels in self.weight_labels.items()
                     if c != self.MATRIX_LAYER
                 ),
-                FadeIn(summary),
+                fade_in(summary),
                 share=0.3,
             )

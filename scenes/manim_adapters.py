@@ -97,6 +97,7 @@ from manim.renderer import cairo_renderer
 from manim.scene.scene_file_writer import SceneFileWriter
 
 import parsed_svgs
+import restyle
 import tex_prewarm
 from tex_prewarm import source_of
 
@@ -134,6 +135,9 @@ def speedup_off(speedup: str, reason: str) -> None:
     _reported.add(speedup)
     sys.stderr.write(f"{PROGRAM}: speed-up off: {speedup}: {reason}\n")
     sys.stderr.flush()
+
+
+restyle.report_to(speedup_off)
 
 
 def _parameters(function: Callable) -> list[inspect.Parameter] | None:

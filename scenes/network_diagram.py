@@ -23,12 +23,12 @@ from manim import (
     RoundedRectangle,
     ShowPassingFlash,
     Text,
-    Transform,
     VGroup,
     VMobject,
 )
 
 from network_model import format_value
+from restyle import fade_in, restyle
 from style import (
     DARK,
     SIGN_CUE_DASHES,
@@ -68,6 +68,13 @@ def dashed_ring(radius: float, dashes: int, dashed_share: float = 0.55) -> VMobj
     for index in range(dashes):
         ring.append_points(Arc(radius=radius, start_angle=index * step, angle=dashed_share * step).points)
     return ring
+
+
+def _light_halo(halo: VGroup, color, level: float) -> VGroup:
+    """Light the rings of a neuron's halo to ``level``, from 0 (dark) to 1."""
+    for ring, opacity in zip(halo, HALO_RING_OPACITIES):
+        ring.set_fill(color, opacity=opacity * level)
+    return halo
 
 
 class NetworkDiagram(VGroup):
@@ -278,8 +285,8 @@ class NetworkDiagram(VGroup):
         edges = LaggedStart(*(Create(group) for group in self.edges), lag_ratio=0.3)
         # The halos are dark until a layer is activated; fading them in keeps their place.
         # The sign rings come in with the diagram, hidden until a value is negative.
-        halos = FadeIn(self.halos)
-        return AnimationGroup(FadeIn(self.titles), neurons, edges, halos, lag_ratio=0.2, group=self)
+        halos = fade_in(self.halos)
+        return AnimationGroup(fade_in(self.titles), neurons, edges, halos, lag_ratio=0.2, group=self)
 
     def flow_into(self, layer: int) -> list[Animation]:
         """Pulses of light travel along every edge into ``layer``."""
@@ -301,15 +308,11 @@ class NetworkDiagram(VGroup):
         for index, (value, level) in enumerate(zip(values, levels)):
             negative = shows_negative(value)
             neuron = self.layers[layer][index]
-            animations.append(neuron.animate.set_fill(self.theme.neuron_fill_color(level), opacity=1.0))
-            halo = self.halos[layer][index]
-            target = halo.copy()
-            for ring, opacity in zip(target, HALO_RING_OPACITIES):
-                ring.set_fill(self.theme.active_neuron, opacity=opacity * float(level))
-            animations.append(Transform(halo, target))
+            animations.append(restyle(neuron, VMobject.set_fill, self.theme.neuron_fill_color(level), opacity=1.0))
+            animations.append(restyle(self.halos[layer][index], _light_halo, self.theme.active_neuron, float(level)))
             sign = self.signs[layer][index]
             if negative or sign.get_stroke_opacity() > 0:
-                animations.append(sign.animate.set_stroke(opacity=1.0 if negative else 0.0))
+                animations.append(restyle(sign, VMobject.set_stroke, opacity=1.0 if negative else 0.0))
             new_values.add(self.value_label(layer, index, value, level))
         old_values = self.values[layer]
         # The handle moves to the new numbers at once; the old ones fade out on their own.
@@ -322,11 +325,14 @@ class NetworkDiagram(VGroup):
     def spotlight(self, layer: int, target: int, dim_to: float = 0.12) -> list[Animation]:
         """Bring out the edges that feed neuron ``target`` of ``layer`` and dim the rest into it."""
         focus = set(self.edges_into(layer, target))
-        return [line.animate.set_stroke(opacity=1.0 if line in focus else dim_to) for line in self.edges[layer - 1]]
+        return [
+            restyle(line, VMobject.set_stroke, opacity=1.0 if line in focus else dim_to)
+            for line in self.edges[layer - 1]
+        ]
 
     def dim_edges(self, connections: Sequence[int], opacity: float = 0.08) -> list[Animation]:
         """Fade the edges of the given connections into the background."""
-        return [line.animate.set_stroke(opacity=opacity) for c in connections for line in self.edges[c]]
+        return [restyle(line, VMobject.set_stroke, opacity=opacity) for c in connections for line in self.edges[c]]
 
     def restore_edges(self, layer: int) -> list[Animation]:
         """Undo :meth:`spotlight` and :meth:`dim_edges`: every edge into ``layer`` returns to its weight's style."""
@@ -336,5 +342,5 @@ class NetworkDiagram(VGroup):
             for source in range(matrix.shape[1]):
                 style = self.theme.edge_style(matrix[target, source], self.max_abs_weight)
                 line = self.edge(layer - 1, target, source)
-                animations.append(line.animate.set_stroke(opacity=style.opacity))
+                animations.append(restyle(line, VMobject.set_stroke, opacity=style.opacity))
         return animations
