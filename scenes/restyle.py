@@ -216,6 +216,9 @@ def restyle(mobject: Mobject, change: Callable[..., object], *args, **kwargs) ->
     arguments are taken now, as ``.animate`` takes them.
     """
     if not _allowed():
+        if getattr(type(mobject), getattr(change, "__name__", ""), None) is change:
+            # A method of the mobject: manim's own .animate for it.
+            return getattr(mobject.animate, change.__name__)(*args, **kwargs).build()
         target = mobject.copy()
         change(target, *args, **kwargs)
         return Transform(mobject, target)

@@ -196,7 +196,8 @@ def test_an_interpolation_that_reads_more_falls_back_to_manims_fade(monkeypatch)
     assert check_style_tweens() == "VMobject.interpolate_color reads more of the two mobjects than their style"
     assert type(fade_in(Circle())) is FadeIn
     assert type(fade_out(Circle())) is FadeOut
-    assert type(restyle.restyle(Circle(), VMobject.set_fill, opacity=1)) is Transform
+    assert type(restyle.restyle(Circle(), VMobject.set_fill, opacity=1)).__name__ == "_MethodAnimation"
+    assert type(restyle.restyle(Circle(), lambda m: m.set_fill(opacity=1))) is Transform
     assert heard[0] == (
         "fades and colour changes without copies",
         "VMobject.interpolate_color reads more of the two mobjects than their style",
