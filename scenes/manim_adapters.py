@@ -503,6 +503,8 @@ def _walk(mobject: Mobject, members: list, path: set) -> None:
 
 
 def _family_in_one_pass(self, recurse: bool = True) -> list:
+    if not self.submobjects:  # most of all: a shape of its own
+        return [self]
     members: list = []
     _walk(self, members, set())
     # manim removes duplicates keeping each one's last place (0.19 at every
@@ -537,6 +539,9 @@ def _glibc():
 
 _LIBC = _glibc()
 
+TRIMMED_FRAME_PIXELS = 1280 * 720
+"""Frames this large and larger are trimmed after; smaller ones (-ql: 854 x 480) never held much, and a trim costs time."""
+
 
 def return_freed_frames() -> None:
     """With glibc, hand the memory of freed frames back to the system; elsewhere, nothing.
@@ -548,7 +553,7 @@ def return_freed_frames() -> None:
     no longer uses. Trimming after every play keeps the peak near what the
     frames in flight need.
     """
-    if _LIBC is not None:
+    if _LIBC is not None and config.pixel_width * config.pixel_height >= TRIMMED_FRAME_PIXELS:
         _LIBC.malloc_trim(0)
 
 
@@ -622,8 +627,22 @@ class FastScene(Scene):
         the formulas follow from; under a key whose formulas are all typeset
         already, nothing is done.
         """
-        if self.tex_in_one_run:
-            tex_prewarm.prewarm_formulas(type(self), speedup_off, key)
+        if not self.tex_in_one_run:
+            return
+        # The render checks the formulas' real sizes itself, in place of a second rehearsal.
+        if tex_prewarm.prewarm_formulas(type(self), speedup_off, key, rehearse_again=False) and key is not None:
+            self._formula_watch = tex_prewarm.FormulaWatch(key)
+
+    def render(self, *args, **kwargs):
+        done = False
+        try:
+            result = super().render(*args, **kwargs)
+            done = True
+            return result
+        finally:
+            # Set up by typeset_formulas_first, during the render.
+            if (watch := getattr(self, "_formula_watch", None)) is not None:
+                watch.stop(done=done)
 
     @staticmethod
     def _fast_renderer(camera_class, skip_animations: bool):

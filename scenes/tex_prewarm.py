@@ -62,7 +62,15 @@ from manim.mobject.svg import svg_mobject
 from manim.mobject.text import numbers, tex_mobject
 from manim.utils import tex_file_writing
 
-__all__ = ["SPEEDUP", "Formula", "check_prewarm", "prewarm_formulas", "recorded_formulas", "typeset_together"]
+__all__ = [
+    "SPEEDUP",
+    "Formula",
+    "FormulaWatch",
+    "check_prewarm",
+    "prewarm_formulas",
+    "recorded_formulas",
+    "typeset_together",
+]
 
 SPEEDUP = "one LaTeX run"
 
@@ -346,7 +354,13 @@ def _all_typeset(manifest: Path) -> bool:
     return bool(names) and all((manifest.parent / name).with_suffix(".svg").is_file() for name in names)
 
 
-def prewarm_formulas(scene_class: type[Scene], report: Callable[[str, str], None], key: str | None = None) -> int:
+def prewarm_formulas(
+    scene_class: type[Scene],
+    report: Callable[[str, str], None],
+    key: str | None = None,
+    *,
+    rehearse_again: bool = True,
+) -> int:
     """Typeset every formula ``scene_class`` will ask for in one LaTeX run; return how many were typeset.
 
     ``key``, when given, names everything the scene's formulas follow from (its
@@ -354,6 +368,11 @@ def prewarm_formulas(scene_class: type[Scene], report: Callable[[str, str], None
     is not rehearsed again. ``report(speedup, reason)`` hears, once, why this
     could not be done; the render then goes on, and manim typesets each formula
     itself.
+
+    After formulas were typeset, the scene is rehearsed again with them, to find
+    any that their real sizes call for and to note the key; with
+    ``rehearse_again`` False it is not, and the render that follows does both
+    (see :class:`FormulaWatch`).
     """
     if config.dry_run:
         return 0  # no frame to hasten; the scene's formulas are typeset as it asks for them
@@ -382,6 +401,37 @@ def prewarm_formulas(scene_class: type[Scene], report: Callable[[str, str], None
                 break
             done = typeset_together(list(notes.missing.values()))
             typeset += done
-            if done < len(notes.missing):
+            if done < len(notes.missing) or not rehearse_again:
                 break  # manim typesets the rest itself, and says what is wrong with them
     return typeset
+
+
+class FormulaWatch:
+    """Notes every formula a render asks for, and once the render is done, the key they follow from.
+
+    What a second rehearsal would do, done by the render itself: a formula that
+    the real sizes of the others call for, and that no rehearsal typeset, manim
+    typesets as the render asks for it. When the render is through and every
+    formula it asked for has its SVG file, the note under ``key`` lets later
+    renders skip the rehearsal.
+    """
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.seen: set[Path] = set()
+        self._original = tex_mobject.tex_to_svg_file
+        tex_mobject.tex_to_svg_file = self._note
+
+    def _note(self, expression, environment=None, tex_template=None):
+        template = tex_template if tex_template is not None else config["tex_template"]
+        self.seen.add(tex_file_writing.generate_tex_file(expression, environment, template))
+        return self._original(expression, environment, tex_template)
+
+    def stop(self, *, done: bool) -> bool:
+        """Stop noting; if the render is ``done`` and every formula it asked for is typeset, note the key."""
+        if tex_mobject.tex_to_svg_file == self._note:
+            tex_mobject.tex_to_svg_file = self._original
+        if not done or not self.seen or not all(path.with_suffix(".svg").is_file() for path in self.seen):
+            return False
+        _manifest(self.key).write_text("".join(f"{path.name}\n" for path in sorted(self.seen)), encoding="utf-8")
+        return True

@@ -16,7 +16,10 @@ carries over between measurements unless a measurement is about the cache:
 * floor: a blank scene, ``self.wait(<sum of PHASES>)``, at -qh and at -ql;
 * the first -ql and the first -qh render of a fresh clone, as a new user runs
   the README's command: no LaTeX cache, an empty animation cache. The -ql one
-  leaves the LaTeX cache that the measurements below start from;
+  leaves the caches that the measurements below start from, as a lecturer's
+  next render finds them: manim's ``Tex`` and ``texts`` folders, the SVG files
+  of the formulas and of the texts (and what was parsed from them), without
+  the videos;
 * the full scene at -qh and at -ql with ``--disable_caching``, LaTeX warm: wall
   time, ratio to the floor, and the child's peak resident memory;
 * with caching on: a cold -qh render, then a re-render into the same media
@@ -57,6 +60,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENE_MODULE = "forward_pass"
 SCENE_CLASS = "ForwardPassScene"
 
+WARM_CACHES = ("Tex", "texts")
+"""The folders of an earlier render's media folder that a "LaTeX warm" render starts from."""
 EDITED_PHASE = "Layer 2 forward"
 EDITED_SECONDS = 9.0
 
@@ -372,7 +377,8 @@ def main(argv: list[str] | None = None) -> int:
         path = workdir / f"media-{next(counter):02d}"
         path.mkdir()
         if latex and env.latex_cache.exists():
-            shutil.copytree(env.latex_cache, path / "Tex")
+            for cache in env.latex_cache.iterdir():
+                shutil.copytree(cache, path / cache.name)
         return path
 
     def one(env: Environment, label: str, file: Path, scene: str, quality: str, *, caching: bool, latex: bool):
@@ -395,7 +401,10 @@ def main(argv: list[str] | None = None) -> int:
         # A fresh clone's first renders: no LaTeX cache, an empty animation cache.
         measure("first_ql", "first -ql, fresh clone", scene_file, SCENE_CLASS, "-ql", caching=True, latex=False)
         for env in environments:
-            shutil.copytree(Path(env.renders["first_ql"].media_dir) / "Tex", env.latex_cache)
+            for cache in WARM_CACHES:
+                left = Path(env.renders["first_ql"].media_dir) / cache
+                if left.is_dir():
+                    shutil.copytree(left, env.latex_cache / cache)
         if not args.quick:
             measure("floor_qh", "floor -qh (blank)", blank_file, "Blank", "-qh")
             measure("first_qh", "first -qh, fresh clone", scene_file, SCENE_CLASS, "-qh", caching=True, latex=False)

@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 from manim import Camera, Circle, MathTex, Mobject, SingleStringMathTex, Square, VGroup, config, tempconfig
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
-from manim.mobject.text import numbers
+from manim.mobject.text import numbers, tex_mobject
 from manim.utils import tex_file_writing
 
 import manim_adapters
@@ -318,6 +318,46 @@ def test_a_rehearsal_finds_every_formula_once(tmp_path, monkeypatch):
         monkeypatch.undo()
         assert tex_prewarm.prewarm_formulas(ShortScene, pytest.fail, key="k2") == 0
         assert (tex_dir / "formulas-k2.txt").read_text().split() == listed
+
+
+def test_a_watch_notes_the_formulas_of_a_render_that_ends_well(tmp_path):
+    with tempconfig({"media_dir": str(tmp_path / "media")}):
+        tex_dir = Path(config.get_dir("tex_dir"))
+        tex_dir.mkdir(parents=True)
+        original = tex_mobject.tex_to_svg_file
+        watch = tex_prewarm.FormulaWatch("k1")
+        MathTex("a + b")  # not typeset before: manim typesets it, as the render asks
+        MathTex("c", "= 1")
+        assert watch.stop(done=True)
+        assert tex_mobject.tex_to_svg_file is original
+        listed = (tex_dir / "formulas-k1.txt").read_text().split()
+        assert len(listed) == len(watch.seen) >= 2
+        assert all((tex_dir / name).with_suffix(".svg").is_file() for name in listed)
+
+        broken = tex_prewarm.FormulaWatch("k2")
+        MathTex("d")
+        assert not broken.stop(done=False)
+        assert tex_mobject.tex_to_svg_file is original
+        assert not (tex_dir / "formulas-k2.txt").exists()
+
+
+@pytest.mark.render
+def test_a_first_render_rehearses_once_and_later_ones_not_at_all(tmp_path, monkeypatch):
+    class ShortScene(ForwardPassScene):
+        PHASES = dict.fromkeys(ForwardPassScene.PHASES, 1.0)
+
+    rehearsals = []
+    rehearse = tex_prewarm._rehearse
+    monkeypatch.setattr(tex_prewarm, "_rehearse", lambda *args: (rehearsals.append(args), rehearse(*args))[1])
+    settings = {"media_dir": str(tmp_path / "media"), "quality": "low_quality", "progress_bar": "none"}
+    with tempconfig({**settings, "disable_caching": True, "write_to_movie": False}):
+        ShortScene().render()
+        assert len(rehearsals) == 1
+        manifests = list(Path(config.get_dir("tex_dir")).glob("formulas-*.txt"))
+        assert len(manifests) == 1
+        ShortScene().render()
+        assert len(rehearsals) == 1
+        assert list(Path(config.get_dir("tex_dir")).glob("formulas-*.txt")) == manifests
 
 
 # ---------------------------------------------------------------- the same frames
