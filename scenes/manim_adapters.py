@@ -492,21 +492,28 @@ def check_family_lists() -> str | None:
     return None
 
 
-def _walk(mobject: Mobject, members: list, path: set) -> None:
-    if mobject in path:  # met again below itself
-        return
-    path.add(mobject)
-    members.append(mobject)
-    for submobject in mobject.submobjects:
-        _walk(submobject, members, path)
-    path.remove(mobject)
-
-
 def _family_in_one_pass(self, recurse: bool = True) -> list:
-    if not self.submobjects:  # most of all: a shape of its own
+    submobjects = self.submobjects
+    if not submobjects:  # most of all: a shape of its own
         return [self]
-    members: list = []
-    _walk(self, members, set())
+    # Depth first, in manim's order, without a call per member: each level's
+    # submobjects are taken up where they were left.
+    members = [self]
+    path = {self}  # the groups being walked: one met again below itself is skipped
+    stack = [(self, iter(submobjects))]
+    while stack:
+        group, rest = stack[-1]
+        for member in rest:
+            if member in path:
+                continue
+            members.append(member)
+            if member.submobjects:
+                path.add(member)
+                stack.append((member, iter(member.submobjects)))
+                break
+        else:
+            stack.pop()
+            path.discard(group)
     # manim removes duplicates keeping each one's last place (0.19 at every
     # level, which comes to the same as doing it once for the whole walk).
     last = dict.fromkeys(reversed(members))

@@ -20,7 +20,17 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from manim import Camera, Circle, MathTex, Mobject, SingleStringMathTex, Square, VGroup, config, tempconfig
+from manim import (
+    Camera,
+    Circle,
+    MathTex,
+    Mobject,
+    SingleStringMathTex,
+    Square,
+    VGroup,
+    config,
+    tempconfig,
+)
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 from manim.mobject.text import numbers, tex_mobject
 from manim.utils import tex_file_writing
@@ -220,6 +230,20 @@ def test_a_family_listed_in_one_pass_is_manims_list():
         assert [id(m) for m in listed] == [id(m) for m in expected]
     twice = _shared_families()[2]
     assert len(manim_adapters._family_in_one_pass(twice)) < len(list(_walked(twice)))
+
+
+def test_random_families_with_shared_members_are_listed_as_manim_lists_them():
+    rng = np.random.default_rng(11)
+    for _ in range(40):
+        pool: list[Mobject] = [Square() if rng.random() < 0.5 else VGroup() for _ in range(12)]
+        # Each group takes members made before it only: shared, never inside itself.
+        for index, group in enumerate(pool):
+            if index and isinstance(group, VGroup):
+                for member in rng.choice(index, size=rng.integers(0, 4), replace=True):
+                    group.submobjects.append(pool[int(member)])
+        for mobject in pool:
+            expected = manim_adapters.MANIM_GET_FAMILY(mobject)
+            assert [id(m) for m in manim_adapters._family_in_one_pass(mobject)] == [id(m) for m in expected]
 
 
 def _walked(mobject):
