@@ -374,7 +374,7 @@ def test_a_first_render_rehearses_once_and_later_ones_not_at_all(tmp_path, monke
     rehearse = tex_prewarm._rehearse
     monkeypatch.setattr(tex_prewarm, "_rehearse", lambda *args: (rehearsals.append(args), rehearse(*args))[1])
     settings = {"media_dir": str(tmp_path / "media"), "quality": "low_quality", "progress_bar": "none"}
-    with tempconfig({**settings, "disable_caching": True, "write_to_movie": False}):
+    with tempconfig({**settings, "disable_caching": True}):
         ShortScene().render()
         assert len(rehearsals) == 1
         manifests = list(Path(config.get_dir("tex_dir")).glob("formulas-*.txt"))
