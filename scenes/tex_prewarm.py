@@ -182,6 +182,11 @@ class Notes:
     missing: dict[Path, Formula] = field(default_factory=dict)
 
 
+def _template(tex_template):
+    """The template a formula is typeset with: its own, or manim's."""
+    return tex_template if tex_template is not None else config["tex_template"]
+
+
 @contextmanager
 def recorded_formulas(folder: Path) -> Iterator[Notes]:
     """Within the block, note every formula a mobject asks for; stand in for each one not yet typeset.
@@ -194,7 +199,7 @@ def recorded_formulas(folder: Path) -> Iterator[Notes]:
     original = tex_mobject.tex_to_svg_file
 
     def note(expression, environment=None, tex_template=None):
-        template = tex_template if tex_template is not None else config["tex_template"]
+        template = _template(tex_template)
         tex_file = tex_file_writing.generate_tex_file(expression, environment, template)
         notes.seen.add(tex_file)
         svg_file = tex_file.with_suffix(".svg")
@@ -423,8 +428,7 @@ class FormulaWatch:
         tex_mobject.tex_to_svg_file = self._note
 
     def _note(self, expression, environment=None, tex_template=None):
-        template = tex_template if tex_template is not None else config["tex_template"]
-        self.seen.add(tex_file_writing.generate_tex_file(expression, environment, template))
+        self.seen.add(tex_file_writing.generate_tex_file(expression, environment, _template(tex_template)))
         return self._original(expression, environment, tex_template)
 
     def stop(self, *, done: bool) -> bool:
