@@ -90,18 +90,21 @@ if ! { [ -x "$TOOLS/bin/uv" ] && [ -f "$tools_stamp" ] && [ "$(cat "$tools_stamp
 fi
 
 # make_venv DIR LOCK: a virtual environment with exactly the packages of LOCK,
-# every one checked against its hash; rebuilt only when LOCK changes.
+# every one checked against its hash; rebuilt only when LOCK changes. The
+# packages are compiled to bytecode as pip does by default (uv does not): where
+# PYTHONDONTWRITEBYTECODE is set, manim would otherwise be compiled again at
+# every import, some seconds per render.
 make_venv() {
   local venv=$1 lock=$2
   local stamp="$venv/.lock.sha256" want
-  want=$(sha256sum "$lock" | cut -d' ' -f1)
+  want="$(sha256sum "$lock" | cut -d' ' -f1) bytecode"
   if [ -x "$venv/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
     echo "setup: $venv is up to date with $lock"
     return
   fi
   [ -x "$venv/bin/python" ] || "$PYTHON" -m venv "$venv"
   echo "setup: installing $lock into $venv"
-  "$TOOLS/bin/uv" pip sync --quiet --require-hashes --python "$venv/bin/python" "$lock"
+  "$TOOLS/bin/uv" pip sync --quiet --require-hashes --compile-bytecode --python "$venv/bin/python" "$lock"
   echo "$want" > "$stamp"
 }
 
