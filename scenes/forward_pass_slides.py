@@ -58,6 +58,7 @@ class ForwardPassSlides(Slide, ForwardPassScene):
     """:class:`ForwardPassScene`, cut into one slide per step, each with its subtitles as speaker notes."""
 
     skip_reversing = True
+    two_processes = False  # manim-slides reads each slide's animations from this one process
     """Slides only go forward, so manim-slides need not render every clip backwards too."""
 
     def __init__(self, *args, **kwargs) -> None:

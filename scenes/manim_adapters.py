@@ -76,6 +76,19 @@ speed-up, and one line on stderr says which speed-up is off and why.
   ``tex_prewarm`` says what it relies on). Before the first formula, the scene
   is rehearsed without its animations to learn its formulas, which are then
   typeset together where manim's cache looks for them.
+* **Two processes for a preview** (:meth:`FastScene.split_at`). Below
+  1280x720, the render forks where a section begins: the second process runs the story from the start with the
+  plays before that section skipped, as manim skips the plays of a section
+  made with ``skip_animations=True``, and draws the rest; the first draws what
+  comes before and stops there, as manim stops at ``EndSceneEarlyException``.
+  The first then takes in the second's partial movie files, sections and
+  subtitles, and manim joins them as its own. The second makes its formulas
+  and texts in folders of its own, since manim writes their files in place. Relies on
+  ``Scene.next_section(name, section_type, skip_animations)``, on the renderer
+  skipping the plays of such a section, on ``add_partial_movie_file`` keeping
+  one entry per play in ``partial_movie_files`` and in its section's list, and
+  on ``tear_down`` being called after ``construct`` has ended, early or not,
+  before the files are joined.
 """
 
 from __future__ import annotations
@@ -83,18 +96,28 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import inspect
+import logging
+import os
+import pickle
 import re
+import shutil
+import signal
 import sys
+import threading
+import traceback
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
+from pathlib import Path
 from queue import Queue
 from types import MethodType
 
 import numpy as np
-from manim import Animation, Camera, Mobject, RendererType, Scene, config
+from manim import Animation, Camera, Mobject, RendererType, Scene, config, logger
 from manim.mobject.svg import svg_mobject
 from manim.renderer import cairo_renderer
 from manim.scene.scene_file_writer import SceneFileWriter
+from manim.utils.exceptions import EndSceneEarlyException
 
 import parsed_svgs
 import restyle
@@ -564,6 +587,160 @@ def return_freed_frames() -> None:
         _LIBC.malloc_trim(0)
 
 
+# ---------------------------------------------------------------------- two processes for a preview
+
+TWO_PROCESS_PIXELS = 1280 * 720
+"""Frames smaller than this (-ql: 854 x 480) are drawn in two processes; larger ones in one (memory)."""
+
+
+class SecondProcessFailed(RuntimeError):
+    """The second process of a split render ended without drawing its part."""
+
+
+def check_split() -> str | None:
+    """Why a render cannot be split between two processes on this manim, or None if it can."""
+    parameters = _parameters(Scene.next_section)
+    if parameters is None or [p.name for p in parameters[:4]] != ["self", "name", "section_type", "skip_animations"]:
+        return "Scene.next_section(name, section_type, skip_animations) has another signature"
+    if not _calls(cairo_renderer.CairoRenderer.update_skipping_status, "sections[-1].skip_animations"):
+        return "the renderer no longer skips the plays of a section made with skip_animations"
+    add = source_of(SceneFileWriter.add_partial_movie_file)
+    if not all(
+        part in add for part in ("self.partial_movie_files.append(", "self.sections[-1].partial_movie_files.append(")
+    ):
+        return "add_partial_movie_file no longer keeps one entry per play in partial_movie_files and its section"
+    writer = source_of(SceneFileWriter)
+    if not all(part in writer for part in ("self.subcaptions", "self.sections", "self.partial_movie_files")):
+        return "the file writer no longer keeps its subtitles, sections and partial movie files where they were"
+    manager = sys.modules.get("manim.manager")
+    render = getattr(getattr(manager, "Manager", None), "render", None) or Scene.render
+    source = source_of(render)
+    finish = max(source.find("scene_finished("), source.find("post_construct()"))
+    if not 0 <= source.find("except EndSceneEarlyException") < source.find("self.tear_down()") < finish:
+        return "the render no longer ends at EndSceneEarlyException and tears down before it joins the files"
+    return None
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _writes_a_video(writer: SceneFileWriter) -> bool:
+    spec = getattr(writer, "output_spec", None)  # manim 0.22
+    if spec is not None:
+        return bool(spec.is_video)
+    return bool(getattr(config, "write_to_movie", False))
+
+
+class _Split:
+    """One side of a render split in two where the section ``at`` begins."""
+
+    def __init__(self, at: str, *, is_second: bool, fd: int, pid: int = 0) -> None:
+        self.at = at
+        self.is_second = is_second
+        self.fd = fd
+        self.pid = pid
+        self.reached = False
+        """Whether the section ``at`` has begun."""
+
+
+_SHARED_FOLDERS = ("tex_dir", "text_dir")
+"""The folders both processes read and manim writes into as it makes formulas and texts."""
+
+
+def _own_folder(shared: Path, pid: int) -> Path:
+    return shared / f".process-{pid}"
+
+
+def _make_own_folders(pid: int) -> None:
+    """Give process ``pid`` its own formula and text folders, holding what the shared ones hold.
+
+    manim writes a formula's or a text's files in place, and rewrites a text's
+    SVG file whenever it makes the text, so a process reading the shared
+    folders could read a file the other is writing. An SVG file of a text is
+    copied; every other file, which nothing rewrites in place, is linked. The
+    folders lie inside the shared ones, so parses kept there are found.
+    """
+    for name in _SHARED_FOLDERS:
+        shared = config.get_dir(name)
+        own = _own_folder(shared, pid)
+        own.mkdir(parents=True, exist_ok=True)
+        for file in shared.iterdir() if shared.is_dir() else ():
+            if not file.is_file():
+                continue
+            if name == "text_dir" and file.suffix == ".svg":
+                shutil.copy2(file, own / file.name)
+            else:
+                try:
+                    os.link(file, own / file.name)
+                except OSError:
+                    shutil.copy2(file, own / file.name)
+        setattr(config, name, str(own))
+
+
+def _share_new_files(pid: int) -> None:
+    """Link into the shared folders every file that process ``pid`` made in its own and they lack."""
+    for name in _SHARED_FOLDERS:
+        own = config.get_dir(name)
+        shared = own.parent
+        for file in own.iterdir():
+            if file.is_file() and not (shared / file.name).exists():
+                with suppress(OSError):  # FileExistsError: the other process made it too
+                    os.link(file, shared / file.name)
+
+
+def _stop_process(pid: int, *, kill: bool) -> int:
+    """Wait for process ``pid`` (killed first if ``kill``), remove its texts folder, and return its exit code."""
+    code = -1
+    if kill:
+        with suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    with suppress(OSError):
+        code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    for name in _SHARED_FOLDERS:
+        shutil.rmtree(_own_folder(config.get_dir(name), pid), ignore_errors=True)
+    return code
+
+
+def _read_all(fd: int) -> bytes:
+    with os.fdopen(fd, "rb") as pipe:
+        return pipe.read()
+
+
+def _part_drawn(scene: Scene) -> dict:
+    """What the second process hands the first: all that manim needs to finish the whole video."""
+    writer = scene.renderer.file_writer
+    return {
+        "partial_movie_files": list(writer.partial_movie_files),
+        "sections": list(writer.sections),
+        "subcaptions": list(writer.subcaptions),
+        "num_plays": scene.renderer.num_plays,
+        "time": scene.renderer.time,
+    }
+
+
+def _take_in(scene: Scene, theirs: dict) -> None:
+    """Make the second process's part of the video this process's own, after its own part."""
+    writer = scene.renderer.file_writer
+    mine = writer.partial_movie_files
+    files = theirs["partial_movie_files"]
+    if len(files) < len(mine):
+        raise SecondProcessFailed(f"the second process played {len(files)} animations, fewer than {len(mine)}")
+    if any(file is not None for file in files[: len(mine)]):
+        raise SecondProcessFailed("the second process drew part of what this one drew")
+    sections = theirs["sections"]
+    if [section.name for section in sections[: len(writer.sections)]] != [section.name for section in writer.sections]:
+        raise SecondProcessFailed("the two processes saw other sections")
+    writer.partial_movie_files[:] = mine + files[len(mine) :]
+    writer.sections[:] = writer.sections + sections[len(writer.sections) :]
+    writer.subcaptions[:] = theirs["subcaptions"]
+    scene.renderer.num_plays = theirs["num_plays"]
+    scene.renderer.time = theirs["time"]
+
+
 # ---------------------------------------------------------------------- the scene
 
 
@@ -596,6 +773,11 @@ class FastScene(Scene):
 
     keep_parsed_svgs = True
     """Keep what manim parsed from each SVG file beside it, for later renders; False parses every file as manim does."""
+
+    two_processes = True
+    """Let :meth:`split_at` draw a preview in two processes; False draws every render in this one."""
+
+    _split: _Split | None = None
 
     def __init__(self, renderer=None, camera_class=Camera, **kwargs) -> None:
         if camera_class is Camera:
@@ -646,10 +828,131 @@ class FastScene(Scene):
             result = super().render(*args, **kwargs)
             done = True
             return result
+        except BaseException as error:
+            if self._split is not None and self._split.is_second:
+                self._end_second_process(error)
+            raise
         finally:
+            if self._split is not None and not self._split.is_second and self._split.pid:
+                # This render stopped before it took in the second process's files: stop that one too.
+                _stop_process(self._split.pid, kill=True)
             # Set up by typeset_formulas_first, during the render.
             if (watch := getattr(self, "_formula_watch", None)) is not None:
                 watch.stop(done=done)
+
+    # ------------------------------------------------------------------ two processes
+
+    def split_at(self, section: str) -> bool:
+        """Draw the video from the section named ``section`` on in a second process, and what comes before here.
+
+        Only a preview is split (frames below 1280x720), and only a video render
+        of every play, on at least two cores. Call it before the first section,
+        once every formula is typeset (see :meth:`typeset_formulas_first`), so
+        that the second process has little of its own to typeset. Returns
+        whether the render was split. The video is the same, frame for frame.
+        """
+        if not (self.two_processes and self._may_split()):
+            return False
+        if (reason := check_split()) is not None:
+            speedup_off("two processes for a preview", reason)
+            return False
+        sys.stdout.flush()
+        sys.stderr.flush()
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read_end)
+            self._split = _Split(section, is_second=True, fd=write_end)
+            _make_own_folders(os.getpid())
+            # The first process tells of the render; this one speaks only of trouble.
+            logger.setLevel(max(logger.level, logging.WARNING))
+            config.progress_bar = "none"
+        else:
+            os.close(write_end)
+            self._split = _Split(section, is_second=False, fd=read_end, pid=pid)
+            logger.info("Drawing from section %s on in a second process (%d)", repr(section), pid)
+        return True
+
+    @property
+    def drawn_in_two_processes(self) -> bool:
+        """Whether :meth:`split_at` split this render."""
+        return self._split is not None
+
+    def _may_split(self) -> bool:
+        return (
+            self._split is None
+            and hasattr(os, "fork")
+            and _cores() >= 2
+            and config.renderer == RendererType.CAIRO
+            and config.pixel_width * config.pixel_height < TWO_PROCESS_PIXELS
+            and _writes_a_video(self.renderer.file_writer)
+            and not config.save_sections
+            and not config.dry_run
+            and config.from_animation_number <= 0
+            and (config.upto_animation_number < 0 or config.upto_animation_number == float("inf"))
+            and not self.renderer.skip_animations
+        )
+
+    def next_section(self, *args, **kwargs) -> None:
+        split = self._split
+        if split is not None and not split.reached:
+            bound = inspect.signature(Scene.next_section).bind(self, *args, **kwargs)
+            bound.apply_defaults()
+            if bound.arguments["name"] == split.at:
+                split.reached = True
+                if not split.is_second:
+                    raise EndSceneEarlyException()  # the second process draws the rest
+            elif split.is_second:
+                bound.arguments["skip_animations"] = True  # the first process draws this
+            args, kwargs = bound.args[1:], bound.kwargs
+        super().next_section(*args, **kwargs)
+
+    def tear_down(self) -> None:
+        super().tear_down()
+        split = self._split
+        if split is None:
+            return
+        if split.is_second:
+            self._end_second_process(None)
+        pid, split.pid = split.pid, 0
+        data = _read_all(split.fd)
+        code = _stop_process(pid, kill=False)
+        try:
+            if code != 0 or not data:
+                raise SecondProcessFailed(f"the process drawing the video from {split.at!r} on failed (exit {code})")
+            _take_in(self, pickle.loads(data))
+        except SecondProcessFailed as error:
+            # Nothing is joined, so an earlier video stays as it was.
+            sys.stderr.write(f"{PROGRAM}: error: {error}; no video was written\n")
+            sys.stderr.flush()
+            raise SystemExit(1) from None
+
+    def _end_second_process(self, error: BaseException | None) -> None:
+        """Wait for this process's partial movie files, hand the first process all it needs, and exit."""
+        code = 0
+        try:
+            if error is None:
+                writer = self.renderer.file_writer
+                if (join := getattr(writer, "join_all_encode_jobs", None)) is not None:
+                    join()
+                for thread in threading.enumerate():
+                    if thread is not threading.main_thread() and not thread.daemon:
+                        thread.join()
+                _share_new_files(os.getpid())
+                with os.fdopen(self._split.fd, "wb") as pipe:
+                    pipe.write(pickle.dumps(_part_drawn(self)))
+            elif isinstance(error, SystemExit):
+                code = error.code if isinstance(error.code, int) else 1
+            else:
+                traceback.print_exception(error)
+                code = 1
+        except BaseException:  # noqa: BLE001 - whatever it is, the first process hears of it by the exit code
+            traceback.print_exc()
+            code = 1
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
 
     @staticmethod
     def _fast_renderer(camera_class, skip_animations: bool):
@@ -667,6 +970,8 @@ class FastScene(Scene):
         return renderer_class(file_writer_class=writer, camera_class=camera_class, skip_animations=skip_animations)
 
     def get_moving_mobjects(self, *animations: Animation) -> list[Mobject]:
+        if self.renderer.skip_animations:
+            return []  # a play that is skipped draws nothing
         candidates = super().get_moving_mobjects(*animations)
         if not candidates:
             return candidates

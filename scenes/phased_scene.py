@@ -171,6 +171,9 @@ class PhasedScene(FastScene):
         self._inputs_digest = inputs_digest(type(self), inputs)
         # What the formulas follow from is known now, before the story builds any.
         self.typeset_formulas_first(key=self._inputs_digest)
+        # A preview draws its later phases in a second process, where it can.
+        if later := later_half(self.phases):
+            self.split_at(later[0])
         self._phase_name: str | None = None
         self._beats = 0
         self._cue: Cue | None = None
@@ -273,6 +276,14 @@ class PhasedScene(FastScene):
             self.add_subcaption(cue_text(cue.written), duration=self.time - cue.start, offset=cue.start - self.time)
 
 
+def later_half(phases: Mapping[str, float]) -> list[str]:
+    """The last phases, whose seconds come closest to half of all, never all of them: what a second process draws."""
+    seconds = list(phases.values())
+    total = sum(seconds)
+    cut = min(range(1, len(seconds) + 1), key=lambda index: abs(total - 2 * sum(seconds[:index])))
+    return list(phases)[cut:]
+
+
 def inputs_digest(scene_class: type, inputs: object) -> str:
     """A digest of everything a scene's frames follow from: its code, ``inputs``, the output format.
 
@@ -289,7 +300,8 @@ def inputs_digest(scene_class: type, inputs: object) -> str:
             with suppress(TypeError, OSError):
                 files.add(Path(inspect.getfile(cls)).resolve())
     for path in sorted(files):
-        digest.update(without_phase_tables(path.read_text(encoding="utf-8")).encode())
+        source = path.read_text(encoding="utf-8")
+        digest.update((without_phase_tables(source) if "PHASES" in source else source).encode())
     digest.update(
         repr(
             (

@@ -53,7 +53,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,12 +103,25 @@ def _parameter_names(function: Callable) -> list[str] | None:
         return None
 
 
+_sources: dict[object, str] = {}
+
+
 def source_of(function: Callable) -> str:
-    """The source of ``function``, or "" where Python cannot find it (every check then fails)."""
+    """The source of ``function``, or "" where Python cannot find it (every check then fails).
+
+    Kept for each function object: a function replaced by another is read anew.
+    """
     try:
-        return inspect.getsource(function)
+        return _sources[function]
+    except (KeyError, TypeError):
+        pass
+    try:
+        source = inspect.getsource(function)
     except (OSError, TypeError):
-        return ""
+        source = ""
+    with suppress(TypeError):
+        _sources[function] = source
+    return source
 
 
 def check_prewarm() -> str | None:

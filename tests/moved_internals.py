@@ -9,7 +9,7 @@ hash, a new keyword of ``get_moving_mobjects``, a ``__deepcopy__`` of the SVG
 glyph's own, a new keyword of ``Camera.set_cairo_context_path``, of
 ``Camera.set_frame_to_background``, of ``Mobject.get_family``, of
 ``SVGMobject.generate_mobject``, of ``VMobject.interpolate_color`` and of
-``generate_tex_file``, and (where manim has no public encoder options) a new
+``generate_tex_file``, a renamed argument of ``Scene.next_section``, and (where manim has no public encoder options) a new
 keyword of the file writer's ``open_partial_movie_stream``. Each adapter must
 notice, step aside with one line, and leave a video that is still right.
 """
@@ -26,6 +26,7 @@ from manim.mobject.types.vectorized_mobject import VMobject
 from manim.renderer import cairo_renderer
 from manim.scene.scene import Scene
 from manim.scene.scene_file_writer import SceneFileWriter
+from manim.scene.section import DefaultSectionType
 from manim.utils import tex_file_writing
 
 MOVED = [
@@ -38,6 +39,7 @@ MOVED = [
     "families listed in one pass",
     "parses kept",
     "fades and colour changes without copies",
+    "two processes for a preview",
 ]
 """The speed-ups that must be reported off; the x264 preset too where it is not public."""
 
@@ -105,6 +107,13 @@ def move_internals() -> list[str]:
         return interpolate_color(self, mobject1, mobject2, alpha)
 
     VMobject.interpolate_color = interpolate_style
+
+    next_section = Scene.next_section
+
+    def cut_here(self, name="unnamed", section_type=DefaultSectionType.NORMAL, skip=False):
+        return next_section(self, name, section_type, skip)
+
+    Scene.next_section = cut_here
 
     if not hasattr(config, "video_encoder_options"):
         open_stream = SceneFileWriter.open_partial_movie_stream

@@ -1,4 +1,4 @@
-"""The speed-ups change no frame: lighter copies, outlines traced once, one copy of the still image, families in one pass, parses kept, every formula in one LaTeX run.
+"""The speed-ups change no frame: lighter copies, outlines traced once, one copy of the still image, families in one pass, parses kept, every formula in one LaTeX run, two processes for a preview.
 
 The cheap tier checks each speed-up on the installed manim, on a manim whose
 internals were moved in this process, and, for the formulas typeset together,
@@ -7,7 +7,8 @@ render tier renders a short variant of the scene with every speed-up that draws
 off and with all of them on, each from an empty LaTeX cache, and then once more
 with all of them on into the same folder, from the parses the first kept; it
 compares the videos frame by frame, pixel for pixel: the same frames, fed to
-the same encoder with the same settings, give the same video.
+the same encoder with the same settings, give the same video. The plain render
+draws in one process, the other two in two; their subtitles are the same too.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ class PlainShortScene(ShortScene):
     one_background_copy = False
     families_in_one_pass = False
     keep_parsed_svgs = False
+    two_processes = False
 """
 FPS = 15
 FORMULAS = [
@@ -392,12 +394,13 @@ def _render(tmp_path: Path, scene: str, media: Path | None = None) -> tuple[Path
     scene_file.write_text(SHORT_SCENES, encoding="utf-8")
     media = media or tmp_path / scene
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(SCENES), os.environ.get("PYTHONPATH")]))}
+    env["COLUMNS"] = "1000"  # manim's log lines unwrapped
     command = [sys.executable, "-m", "manim", "-ql", "--disable_caching", "--media_dir", str(media)]
     result = subprocess.run([*command, str(scene_file), scene], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     videos = list(media.rglob(f"{scene}.mp4"))
     assert len(videos) == 1, videos
-    return videos[0], result.stderr
+    return videos[0], result.stdout + result.stderr
 
 
 def _frames(video: Path) -> list[np.ndarray]:
@@ -410,6 +413,9 @@ def test_the_speedups_change_no_pixel(tmp_path):
     plain, plain_err = _render(tmp_path, "PlainShortScene")
     fast, fast_err = _render(tmp_path, "ShortScene")
     assert "speed-up off" not in fast_err
+    # The later phases drawn in a second process, the first time from an empty LaTeX cache too.
+    assert "in a second process" not in plain_err
+    assert "Drawing from section 'Output layer' on in a second process" in fast_err
     # Each from an empty LaTeX cache: manim typeset the plain render's formulas one by one.
     assert not list((tmp_path / "PlainShortScene").rglob("formulas-*.txt"))
     assert list((tmp_path / "ShortScene").rglob("formulas-*.txt"))
@@ -419,6 +425,7 @@ def test_the_speedups_change_no_pixel(tmp_path):
     assert not list((tmp_path / "PlainShortScene").rglob("*.parsed"))
     again, again_err = _render(tmp_path, "ShortScene", media=tmp_path / "ShortScene")
     assert "speed-up off" not in again_err
+    assert "in a second process" in again_err
     assert sorted(path.name for path in (tmp_path / "ShortScene").rglob("*.parsed")) == kept
     want = _frames(plain)
     assert len(want) == len(ForwardPassScene.PHASES) * FPS
@@ -427,6 +434,8 @@ def test_the_speedups_change_no_pixel(tmp_path):
         assert len(got) == len(want)
         differing = [index for index, (a, b) in enumerate(zip(want, got)) if not np.array_equal(a, b)]
         assert not differing, f"{video}: {len(differing)} frames differ, the first at {differing[0] / FPS:.2f} s"
+        # The subtitles of the second process's phases came back with its frames.
+        assert video.with_suffix(".srt").read_text() == plain.with_suffix(".srt").read_text()
 
 
 def test_shapes_that_move_cannot_fill_memory(monkeypatch):
