@@ -24,6 +24,13 @@ speed-up, and one line on stderr says which speed-up is off and why.
   else that function is given besides the scene (the encoder's settings, on
   newer releases) is folded into the key, so the key covers all that manim's own
   hash covers.
+* **Skipped plays draw nothing** (:class:`QuietCairoRenderer`). A play that
+  manim skips (found in the cache, or before the part of the video being
+  drawn) still drew the still image of its first frame, and a skipped wait
+  its whole frame, though no frame of it is written and the next play drawn
+  starts from a frame of its own. Relies on ``CairoRenderer.update_frame(scene,
+  mobjects, include_submobjects, ignore_skipping)`` being how a play draws, and
+  on ``CairoRenderer.play`` setting ``skip_animations`` for a skipped play.
 * **A faster x264 preset** (:data:`X264_PRESET`), at manim's own quality setting
   (``crf`` 23): far less CPU time at the same picture quality, for a larger file.
   Where manim reads encoder options from its config (``video_encoder_options``,
@@ -103,6 +110,7 @@ import re
 import shutil
 import signal
 import sys
+import tempfile
 import threading
 import traceback
 from collections import OrderedDict
@@ -132,6 +140,7 @@ __all__ = [
     "FastEncodingWriter",
     "FastScene",
     "KeyedCairoRenderer",
+    "QuietCairoRenderer",
     "share_svg_paths",
     "speedup_off",
 ]
@@ -280,6 +289,45 @@ class KeyedCairoRenderer(cairo_renderer.CairoRenderer):
             super().play(scene, *args, **kwargs)
         finally:
             cairo_renderer.get_hash_from_play_call = hash_play_call
+
+
+# ---------------------------------------------------------------------- skipped plays draw nothing
+
+
+def check_quiet_skips() -> str | None:
+    """Why :class:`QuietCairoRenderer` cannot leave skipped plays undrawn on this manim, or None if it can."""
+    parameters = _parameters(cairo_renderer.CairoRenderer.update_frame)
+    names = [p.name for p in parameters or ()]
+    if names[:4] != ["self", "scene", "mobjects", "include_submobjects"] or "ignore_skipping" not in names:
+        return "CairoRenderer.update_frame(scene, mobjects, include_submobjects, ignore_skipping) has another signature"
+    play = source_of(cairo_renderer.CairoRenderer.play)
+    if "self.skip_animations" not in play or "self.save_static_frame_data(" not in play:
+        return "CairoRenderer.play no longer marks a skipped play in skip_animations"
+    return None
+
+
+class QuietCairoRenderer(cairo_renderer.CairoRenderer):
+    """manim's Cairo renderer, drawing nothing for a play it skips."""
+
+    _in_play = False
+
+    def play(self, scene, *args, **kwargs) -> None:
+        self._in_play = True
+        try:
+            super().play(scene, *args, **kwargs)
+        finally:
+            self._in_play = False
+
+    def update_frame(self, scene, *args, **kwargs) -> None:
+        if self._in_play and self.skip_animations:
+            # No frame of a skipped play is written, and the next play drawn starts
+            # from its own still image, or from the background.
+            return
+        super().update_frame(scene, *args, **kwargs)
+
+
+class KeyedQuietCairoRenderer(KeyedCairoRenderer, QuietCairoRenderer):
+    """Both: cache keys from the scene, and nothing drawn for a skipped play."""
 
 
 # ---------------------------------------------------------------------- redraw only what moves
@@ -638,8 +686,10 @@ def _writes_a_video(writer: SceneFileWriter) -> bool:
 class _Split:
     """One side of a render split in two where the section ``at`` begins."""
 
-    def __init__(self, at: str, *, is_second: bool, fd: int, pid: int = 0) -> None:
+    def __init__(self, at: str, folders: dict[str, Path], *, is_second: bool, fd: int, pid: int = 0) -> None:
         self.at = at
+        self.folders = folders
+        """The second process's own formula and text folders."""
         self.is_second = is_second
         self.fd = fd
         self.pid = pid
@@ -651,24 +701,23 @@ _SHARED_FOLDERS = ("tex_dir", "text_dir")
 """The folders both processes read and manim writes into as it makes formulas and texts."""
 
 
-def _own_folder(shared: Path, pid: int) -> Path:
-    return shared / f".process-{pid}"
-
-
-def _make_own_folders(pid: int) -> None:
-    """Give process ``pid`` its own formula and text folders, holding what the shared ones hold.
+def _make_own_folders() -> dict[str, Path]:
+    """Folders for the second process alone, holding what the shared formula and text folders hold now.
 
     manim writes a formula's or a text's files in place, and rewrites a text's
     SVG file whenever it makes the text, so a process reading the shared
-    folders could read a file the other is writing. An SVG file of a text is
-    copied; every other file, which nothing rewrites in place, is linked. The
-    folders lie inside the shared ones, so parses kept there are found.
+    folders could read a file the other is writing. They are made before the
+    process starts, while nothing writes. An SVG file of a text is copied;
+    every other file, which nothing rewrites in place, is linked. The folders
+    lie inside the shared ones, so that parses kept there are found.
     """
+    folders = {}
     for name in _SHARED_FOLDERS:
         shared = config.get_dir(name)
-        own = _own_folder(shared, pid)
-        own.mkdir(parents=True, exist_ok=True)
-        for file in shared.iterdir() if shared.is_dir() else ():
+        shared.mkdir(parents=True, exist_ok=True)
+        own = Path(tempfile.mkdtemp(prefix=".process-", dir=shared))
+        folders[name] = own
+        for file in shared.iterdir():
             if not file.is_file():
                 continue
             if name == "text_dir" and file.suffix == ".svg":
@@ -678,13 +727,12 @@ def _make_own_folders(pid: int) -> None:
                     os.link(file, own / file.name)
                 except OSError:
                     shutil.copy2(file, own / file.name)
-        setattr(config, name, str(own))
+    return folders
 
 
-def _share_new_files(pid: int) -> None:
-    """Link into the shared folders every file that process ``pid`` made in its own and they lack."""
-    for name in _SHARED_FOLDERS:
-        own = config.get_dir(name)
+def _share_new_files(folders: dict[str, Path]) -> None:
+    """Link into the shared folders every file that the second process made in its own and they lack."""
+    for own in folders.values():
         shared = own.parent
         for file in own.iterdir():
             if file.is_file() and not (shared / file.name).exists():
@@ -692,16 +740,16 @@ def _share_new_files(pid: int) -> None:
                     os.link(file, shared / file.name)
 
 
-def _stop_process(pid: int, *, kill: bool) -> int:
-    """Wait for process ``pid`` (killed first if ``kill``), remove its texts folder, and return its exit code."""
+def _stop_process(pid: int, folders: dict[str, Path], *, kill: bool) -> int:
+    """Wait for process ``pid`` (killed first if ``kill``), remove its own folders, and return its exit code."""
     code = -1
     if kill:
         with suppress(OSError):
             os.kill(pid, signal.SIGKILL)
     with suppress(OSError):
         code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
-    for name in _SHARED_FOLDERS:
-        shutil.rmtree(_own_folder(config.get_dir(name), pid), ignore_errors=True)
+    for own in folders.values():
+        shutil.rmtree(own, ignore_errors=True)
     return code
 
 
@@ -769,6 +817,9 @@ class FastScene(Scene):
     """Copy the still image into each frame once; False copies it as plain manim does."""
 
     families_in_one_pass = True
+
+    skipped_plays_draw_nothing = True
+    """Draw nothing for a play that manim skips; False draws its first frame as plain manim does."""
     """List a mobject's family in one walk into one list; False lists it as this manim does."""
 
     keep_parsed_svgs = True
@@ -786,7 +837,9 @@ class FastScene(Scene):
         if encoder_options_are_public() and (reason := check_encoder_options()) is not None:
             speedup_off("x264 preset", reason)
         if renderer is None and config.renderer == RendererType.CAIRO:
-            renderer = self._fast_renderer(camera_class, kwargs.get("skip_animations", False))
+            renderer = self._fast_renderer(
+                camera_class, kwargs.get("skip_animations", False), self.skipped_plays_draw_nothing
+            )
         super().__init__(renderer=renderer, camera_class=camera_class, **kwargs)
         if self.narrow_redraw and (reason := check_moving_mobjects()) is not None:
             speedup_off("redraw only what moves", reason)
@@ -835,7 +888,7 @@ class FastScene(Scene):
         finally:
             if self._split is not None and not self._split.is_second and self._split.pid:
                 # This render stopped before it took in the second process's files: stop that one too.
-                _stop_process(self._split.pid, kill=True)
+                _stop_process(self._split.pid, self._split.folders, kill=True)
             # Set up by typeset_formulas_first, during the render.
             if (watch := getattr(self, "_formula_watch", None)) is not None:
                 watch.stop(done=done)
@@ -856,20 +909,22 @@ class FastScene(Scene):
         if (reason := check_split()) is not None:
             speedup_off("two processes for a preview", reason)
             return False
+        folders = _make_own_folders()
         sys.stdout.flush()
         sys.stderr.flush()
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:
             os.close(read_end)
-            self._split = _Split(section, is_second=True, fd=write_end)
-            _make_own_folders(os.getpid())
+            self._split = _Split(section, folders, is_second=True, fd=write_end)
+            for name, own in folders.items():
+                setattr(config, name, str(own))
             # The first process tells of the render; this one speaks only of trouble.
             logger.setLevel(max(logger.level, logging.WARNING))
             config.progress_bar = "none"
         else:
             os.close(write_end)
-            self._split = _Split(section, is_second=False, fd=read_end, pid=pid)
+            self._split = _Split(section, folders, is_second=False, fd=read_end, pid=pid)
             logger.info("Drawing from section %s on in a second process (%d)", repr(section), pid)
         return True
 
@@ -916,7 +971,7 @@ class FastScene(Scene):
             self._end_second_process(None)
         pid, split.pid = split.pid, 0
         data = _read_all(split.fd)
-        code = _stop_process(pid, kill=False)
+        code = _stop_process(pid, split.folders, kill=False)
         try:
             if code != 0 or not data:
                 raise SecondProcessFailed(f"the process drawing the video from {split.at!r} on failed (exit {code})")
@@ -938,7 +993,7 @@ class FastScene(Scene):
                 for thread in threading.enumerate():
                     if thread is not threading.main_thread() and not thread.daemon:
                         thread.join()
-                _share_new_files(os.getpid())
+                _share_new_files(self._split.folders)
                 with os.fdopen(self._split.fd, "wb") as pipe:
                     pipe.write(pickle.dumps(_part_drawn(self)))
             elif isinstance(error, SystemExit):
@@ -955,18 +1010,26 @@ class FastScene(Scene):
             os._exit(code)
 
     @staticmethod
-    def _fast_renderer(camera_class, skip_animations: bool):
+    def _fast_renderer(camera_class, skip_animations: bool, skipped_plays_draw_nothing: bool = True):
         writer = SceneFileWriter  # with public encoder options, __init__ has set the preset
         if not encoder_options_are_public():
             if (reason := check_file_writer()) is not None:
                 speedup_off("x264 preset", reason)
             else:
                 writer = FastEncodingWriter
-        renderer_class = cairo_renderer.CairoRenderer
-        if (reason := check_play_hash()) is not None:
+        keyed = (reason := check_play_hash()) is None
+        if not keyed:
             speedup_off("cache keys from the inputs", reason)
-        else:
-            renderer_class = KeyedCairoRenderer
+        quiet = skipped_plays_draw_nothing
+        if quiet and (reason := check_quiet_skips()) is not None:
+            speedup_off("skipped plays draw nothing", reason)
+            quiet = False
+        renderer_class = {
+            (True, True): KeyedQuietCairoRenderer,
+            (True, False): KeyedCairoRenderer,
+            (False, True): QuietCairoRenderer,
+            (False, False): cairo_renderer.CairoRenderer,
+        }[(keyed, quiet)]
         return renderer_class(file_writer_class=writer, camera_class=camera_class, skip_animations=skip_animations)
 
     def get_moving_mobjects(self, *animations: Animation) -> list[Mobject]:

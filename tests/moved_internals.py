@@ -9,7 +9,7 @@ hash, a new keyword of ``get_moving_mobjects``, a ``__deepcopy__`` of the SVG
 glyph's own, a new keyword of ``Camera.set_cairo_context_path``, of
 ``Camera.set_frame_to_background``, of ``Mobject.get_family``, of
 ``SVGMobject.generate_mobject``, of ``VMobject.interpolate_color`` and of
-``generate_tex_file``, a renamed argument of ``Scene.next_section``, and (where manim has no public encoder options) a new
+``generate_tex_file``, a renamed argument of ``Scene.next_section`` and of the renderer's ``update_frame``, and (where manim has no public encoder options) a new
 keyword of the file writer's ``open_partial_movie_stream``. Each adapter must
 notice, step aside with one line, and leave a video that is still right.
 """
@@ -40,6 +40,7 @@ MOVED = [
     "parses kept",
     "fades and colour changes without copies",
     "two processes for a preview",
+    "skipped plays draw nothing",
 ]
 """The speed-ups that must be reported off; the x264 preset too where it is not public."""
 
@@ -114,6 +115,13 @@ def move_internals() -> list[str]:
         return next_section(self, name, section_type, skip)
 
     Scene.next_section = cut_here
+
+    update_frame = cairo_renderer.CairoRenderer.update_frame
+
+    def draw_frame(self, scene, mobjects=None, include_submobjects=True, *, always=True, **kwargs):
+        return update_frame(self, scene, mobjects, include_submobjects, ignore_skipping=always, **kwargs)
+
+    cairo_renderer.CairoRenderer.update_frame = draw_frame
 
     if not hasattr(config, "video_encoder_options"):
         open_stream = SceneFileWriter.open_partial_movie_stream

@@ -123,7 +123,7 @@ def test_a_moved_play_hash_turns_cache_keys_off(monkeypatch, capsys):
     assert "takes (scene, camera, plays, shown)" in check_play_hash()
     with tempconfig({"dry_run": True}):
         scene = FastScene()
-    assert type(scene.renderer) is cairo_renderer.CairoRenderer
+    assert not isinstance(scene.renderer, KeyedCairoRenderer)
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert err.startswith("forward_pass: speed-up off: cache keys from the inputs: ")

@@ -1,4 +1,4 @@
-"""The speed-ups change no frame: lighter copies, outlines traced once, one copy of the still image, families in one pass, parses kept, every formula in one LaTeX run, two processes for a preview.
+"""The speed-ups change no frame: lighter copies, outlines traced once, one copy of the still image, families in one pass, parses kept, every formula in one LaTeX run, two processes for a preview, skipped plays drawn not at all.
 
 The cheap tier checks each speed-up on the installed manim, on a manim whose
 internals were moved in this process, and, for the formulas typeset together,
@@ -22,6 +22,7 @@ import av
 import numpy as np
 import pytest
 from manim import (
+    LEFT,
     Camera,
     Circle,
     MathTex,
@@ -34,6 +35,7 @@ from manim import (
 )
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 from manim.mobject.text import numbers, tex_mobject
+from manim.renderer import cairo_renderer
 from manim.utils import tex_file_writing
 
 import manim_adapters
@@ -44,9 +46,11 @@ from manim_adapters import (
     FastCamera,
     FastScene,
     OneCopyCamera,
+    QuietCairoRenderer,
     TracingCamera,
     check_family_lists,
     check_one_copy_camera,
+    check_quiet_skips,
     check_shared_svg_paths,
     check_tracing_camera,
     share_svg_paths,
@@ -71,6 +75,7 @@ class PlainShortScene(ShortScene):
     families_in_one_pass = False
     keep_parsed_svgs = False
     two_processes = False
+    skipped_plays_draw_nothing = False
 """
 FPS = 15
 FORMULAS = [
@@ -457,3 +462,38 @@ def test_shapes_that_move_cannot_fill_memory(monkeypatch):
         assert paths[0] == paths[1]
     assert len(camera._outlines) == 3
     assert camera._outline_bytes == 3 * size
+
+
+def _captured_while_skipping(monkeypatch, quiet: bool) -> list:
+    class Scene_(FastScene):
+        skipped_plays_draw_nothing = quiet
+
+    with tempconfig({"dry_run": True}):
+        scene = Scene_(skip_animations=True)
+        assert scene.renderer.skip_animations
+        captured = []
+        monkeypatch.setattr(scene.renderer.camera, "capture_mobjects", lambda mobjects, **kw: captured.append(mobjects))
+        scene.add(Square())
+        scene.play(Circle().animate.shift(0.5 * LEFT), run_time=0.5)
+        scene.wait(0.5)
+    return captured
+
+
+def test_a_skipped_play_draws_nothing(monkeypatch):
+    assert _captured_while_skipping(monkeypatch, quiet=True) == []
+    # As manim draws it: the still image, then the frame of the wait.
+    assert _captured_while_skipping(monkeypatch, quiet=False)
+
+
+def test_a_renderer_that_draws_another_way_draws_skipped_plays_as_manim_does(monkeypatch, capsys):
+    update_frame = cairo_renderer.CairoRenderer.update_frame
+
+    def draw_frame(self, scene, mobjects=None, include_submobjects=True, *, always=True, **kwargs):
+        return update_frame(self, scene, mobjects, include_submobjects, ignore_skipping=always, **kwargs)
+
+    monkeypatch.setattr(cairo_renderer.CairoRenderer, "update_frame", draw_frame)
+    assert "update_frame" in check_quiet_skips()
+    with tempconfig({"dry_run": True}):
+        scene = FastScene()
+    assert not isinstance(scene.renderer, QuietCairoRenderer)
+    assert "speed-up off: skipped plays draw nothing" in capsys.readouterr().err
