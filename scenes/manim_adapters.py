@@ -84,18 +84,19 @@ speed-up, and one line on stderr says which speed-up is off and why.
   is rehearsed without its animations to learn its formulas, which are then
   typeset together where manim's cache looks for them.
 * **Two processes for a preview** (:meth:`FastScene.split_at`). Below
-  1280x720, the render forks where a section begins: the second process runs the story from the start with the
-  plays before that section skipped, as manim skips the plays of a section
-  made with ``skip_animations=True``, and draws the rest; the first draws what
-  comes before and stops there, as manim stops at ``EndSceneEarlyException``.
-  The first then takes in the second's partial movie files, sections and
-  subtitles, and manim joins them as its own. The second makes its formulas
-  and texts in folders of its own, since manim writes their files in place. Relies on
-  ``Scene.next_section(name, section_type, skip_animations)``, on the renderer
-  skipping the plays of such a section, on ``add_partial_movie_file`` keeping
-  one entry per play in ``partial_movie_files`` and in its section's list, and
-  on ``tear_down`` being called after ``construct`` has ended, early or not,
-  before the files are joined.
+  1280x720, the render forks where a section begins: the second process runs
+  the story from the start with the plays before that section skipped, as
+  manim skips the plays of a section made with ``skip_animations=True``, and
+  draws the rest; the first draws what comes before and stops there, as manim
+  stops at ``EndSceneEarlyException``. The first then takes in the second's
+  partial movie files, sections and subtitles, and manim joins them as its
+  own. The second makes its formulas and texts in folders of its own, since
+  manim writes their files in place. Relies on ``Scene.next_section(name,
+  section_type, skip_animations)``, on the renderer skipping the plays of such
+  a section, on ``add_partial_movie_file`` keeping one entry per play in
+  ``partial_movie_files`` and in its section's list, on the file writer's
+  ``subcaptions``, and on ``tear_down`` being called after ``construct`` has
+  ended, early or not, before the files are joined.
 """
 
 from __future__ import annotations
@@ -889,6 +890,9 @@ class FastScene(Scene):
             if self._split is not None and not self._split.is_second and self._split.pid:
                 # This render stopped before it took in the second process's files: stop that one too.
                 _stop_process(self._split.pid, self._split.folders, kill=True)
+                self._split.pid = 0
+                with suppress(OSError):
+                    os.close(self._split.fd)
             # Set up by typeset_formulas_first, during the render.
             if (watch := getattr(self, "_formula_watch", None)) is not None:
                 watch.stop(done=done)
@@ -909,11 +913,18 @@ class FastScene(Scene):
         if (reason := check_split()) is not None:
             speedup_off("two processes for a preview", reason)
             return False
-        folders = _make_own_folders()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        read_end, write_end = os.pipe()
-        pid = os.fork()
+        folders: dict[str, Path] = {}
+        try:
+            folders = _make_own_folders()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+        except OSError as error:
+            for own in folders.values():
+                shutil.rmtree(own, ignore_errors=True)
+            speedup_off("two processes for a preview", f"the second process could not start ({error})")
+            return False
         if pid == 0:
             os.close(read_end)
             self._split = _Split(section, folders, is_second=True, fd=write_end)

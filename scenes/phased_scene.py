@@ -171,8 +171,9 @@ class PhasedScene(FastScene):
         self._inputs_digest = inputs_digest(type(self), inputs)
         # What the formulas follow from is known now, before the story builds any.
         self.typeset_formulas_first(key=self._inputs_digest)
-        # A preview draws its later phases in a second process, where it can.
-        if later := later_half(self.phases):
+        # A preview draws its later phases in a second process, where it can; a scene
+        # that hears of every step (a deck) hears of them all in this one.
+        if (later := later_half(self.phases)) and type(self).on_step_end is PhasedScene.on_step_end:
             self.split_at(later[0])
         self._phase_name: str | None = None
         self._beats = 0
@@ -239,7 +240,10 @@ class PhasedScene(FastScene):
         """
 
     def step_subtitles(self) -> list[list[str]]:
-        """The subtitles each finished step showed, in the wording the subtitle file has, each on one line."""
+        """The subtitles each finished step showed, in the wording the subtitle file has, each on one line.
+
+        A render split in two processes (see ``FastScene.split_at``) has here only the steps of its first part.
+        """
         return [[cue.text for cue in step] for step in self.step_cues]
 
     def _end_step(self) -> None:

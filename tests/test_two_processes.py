@@ -197,3 +197,16 @@ def test_a_failing_second_process_fails_the_render_and_keeps_the_earlier_video(t
     assert video.read_bytes() == before
     # Neither process leaves its own folders behind.
     assert not list(media.rglob(".process-*"))
+
+
+def test_a_scene_that_hears_of_every_step_is_not_split(monkeypatch, tmp_path):
+    class Listening(ForwardPassScene):
+        def on_step_end(self, captions):
+            pass
+
+    splits = []
+    monkeypatch.setattr(FastScene, "split_at", lambda self, section: splits.append((type(self), section)))
+    with tempconfig({"dry_run": True, "media_dir": str(tmp_path)}):
+        ForwardPassScene().setup()  # where the timeline starts
+        Listening().setup()
+    assert splits == [(ForwardPassScene, "Output layer")]
