@@ -28,6 +28,7 @@ def render_frames(narrow: bool, tmp_path) -> tuple[list[np.ndarray], list[tuple[
 
     class Recorded(OneSecondPhases):
         narrow_redraw = narrow
+        two_processes = False  # every frame and every play is recorded here, in this process
 
         def get_moving_mobjects(self, *animations):
             moving = super().get_moving_mobjects(*animations)
