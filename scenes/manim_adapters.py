@@ -749,9 +749,13 @@ def _stop_process(pid: int, folders: dict[str, Path], *, kill: bool) -> int:
             os.kill(pid, signal.SIGKILL)
     with suppress(OSError):
         code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    _remove_folders(folders)
+    return code
+
+
+def _remove_folders(folders: dict[str, Path]) -> None:
     for own in folders.values():
         shutil.rmtree(own, ignore_errors=True)
-    return code
 
 
 def _read_all(fd: int) -> bytes:
@@ -921,8 +925,7 @@ class FastScene(Scene):
             read_end, write_end = os.pipe()
             pid = os.fork()
         except OSError as error:
-            for own in folders.values():
-                shutil.rmtree(own, ignore_errors=True)
+            _remove_folders(folders)
             speedup_off("two processes for a preview", f"the second process could not start ({error})")
             return False
         if pid == 0:

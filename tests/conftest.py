@@ -23,6 +23,16 @@ frames_comparison = importlib.import_module("manim.utils.testing.frames_comparis
 frames_comparison.MIN_CAIRO_VERSION = 11600
 
 
+@pytest.fixture
+def fresh_notices():
+    """The speed-ups' one-line notices, each said anew in this test (they are said once per process)."""
+    import manim_adapters
+
+    manim_adapters._reported.clear()
+    yield
+    manim_adapters._reported.clear()
+
+
 @pytest.fixture(scope="session")
 def default_run():
     """The default scene, in English, played once without rendering for every test that reads it."""

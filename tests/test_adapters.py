@@ -51,12 +51,7 @@ SHORT_SECONDS = len(ForwardPassScene.PHASES) * 1.0
 FPS = 15
 
 
-@pytest.fixture(autouse=True)
-def fresh_notices():
-    """Each test hears every notice anew."""
-    manim_adapters._reported.clear()
-    yield
-    manim_adapters._reported.clear()
+pytestmark = pytest.mark.usefixtures("fresh_notices")  # each test hears every notice anew
 
 
 # ---------------------------------------------------------------- on this manim

@@ -87,11 +87,7 @@ FORMULAS = [
 """One multi-part formula among them, like the weighted sums: 0.19 typesets each part apart, 0.20 on marks them."""
 
 
-@pytest.fixture(autouse=True)
-def fresh_notices():
-    manim_adapters._reported.clear()
-    yield
-    manim_adapters._reported.clear()
+pytestmark = pytest.mark.usefixtures("fresh_notices")  # each test hears every notice anew
 
 
 # ---------------------------------------------------------------- on this manim

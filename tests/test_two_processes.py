@@ -30,11 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENES = ROOT / "scenes"
 
 
-@pytest.fixture(autouse=True)
-def fresh_notices():
-    manim_adapters._reported.clear()
-    yield
-    manim_adapters._reported.clear()
+pytestmark = pytest.mark.usefixtures("fresh_notices")  # each test hears every notice anew
 
 
 # ---------------------------------------------------------------- where a render is split
