@@ -822,10 +822,22 @@ class FastScene(Scene):
     """Copy the still image into each frame once; False copies it as plain manim does."""
 
     families_in_one_pass = True
+    """List a mobject's family in one walk into one list; False lists it as this manim does."""
 
     skipped_plays_draw_nothing = True
     """Draw nothing for a play that manim skips; False draws its first frame as plain manim does."""
-    """List a mobject's family in one walk into one list; False lists it as this manim does."""
+
+    keyed_plays = True
+    """Take each play's cache key from ``play_cache_key``; False lets manim hash the scene for every play."""
+
+    fast_preset = True
+    """Encode with x264's :data:`X264_PRESET`; False leaves x264's own default preset."""
+
+    freed_frames_returned = True
+    """Hand the memory of freed frames back to the system after every play; False leaves it to malloc."""
+
+    tweened_styles = True
+    """Fade and recolour without copies (see ``restyle``); False gives manim's own animations."""
 
     keep_parsed_svgs = True
     """Keep what manim parsed from each SVG file beside it, for later renders; False parses every file as manim does."""
@@ -839,12 +851,22 @@ class FastScene(Scene):
         if camera_class is Camera:
             camera_class = camera_for(self.trace_outlines_once, self.one_background_copy)
         # Public encoder options are read when the scene is made, so they are set first.
-        if encoder_options_are_public() and (reason := check_encoder_options()) is not None:
-            speedup_off("x264 preset", reason)
+        if encoder_options_are_public():
+            if not self.fast_preset:
+                options = config.video_encoder_options
+                if isinstance(options, dict) and options.get("preset") == X264_PRESET:
+                    config.video_encoder_options = {k: v for k, v in options.items() if k != "preset"}
+            elif (reason := check_encoder_options()) is not None:
+                speedup_off("x264 preset", reason)
         if renderer is None and config.renderer == RendererType.CAIRO:
             renderer = self._fast_renderer(
-                camera_class, kwargs.get("skip_animations", False), self.skipped_plays_draw_nothing
+                camera_class,
+                kwargs.get("skip_animations", False),
+                self.skipped_plays_draw_nothing,
+                keyed=self.keyed_plays,
+                fast_preset=self.fast_preset,
             )
+        restyle.use_tweens(self.tweened_styles)
         super().__init__(renderer=renderer, camera_class=camera_class, **kwargs)
         if self.narrow_redraw and (reason := check_moving_mobjects()) is not None:
             speedup_off("redraw only what moves", reason)
@@ -861,11 +883,13 @@ class FastScene(Scene):
 
     def play(self, *args, **kwargs) -> None:
         super().play(*args, **kwargs)
-        return_freed_frames()
+        if self.freed_frames_returned:
+            return_freed_frames()
 
     def wait(self, *args, **kwargs) -> None:
         super().wait(*args, **kwargs)
-        return_freed_frames()
+        if self.freed_frames_returned:
+            return_freed_frames()
 
     def typeset_formulas_first(self, key: str | None = None) -> None:
         """Typeset every formula this scene will ask for in one LaTeX run (see ``tex_prewarm``).
@@ -1024,16 +1048,23 @@ class FastScene(Scene):
             os._exit(code)
 
     @staticmethod
-    def _fast_renderer(camera_class, skip_animations: bool, skipped_plays_draw_nothing: bool = True):
+    def _fast_renderer(
+        camera_class,
+        skip_animations: bool,
+        skipped_plays_draw_nothing: bool = True,
+        *,
+        keyed: bool = True,
+        fast_preset: bool = True,
+    ):
         writer = SceneFileWriter  # with public encoder options, __init__ has set the preset
-        if not encoder_options_are_public():
+        if fast_preset and not encoder_options_are_public():
             if (reason := check_file_writer()) is not None:
                 speedup_off("x264 preset", reason)
             else:
                 writer = FastEncodingWriter
-        keyed = (reason := check_play_hash()) is None
-        if not keyed:
+        if keyed and (reason := check_play_hash()) is not None:
             speedup_off("cache keys from the inputs", reason)
+            keyed = False
         quiet = skipped_plays_draw_nothing
         if quiet and (reason := check_quiet_skips()) is not None:
             speedup_off("skipped plays draw nothing", reason)

@@ -188,7 +188,18 @@ def _one(mobjects: tuple[Mobject, ...]) -> Mobject:
     return mobjects[0] if len(mobjects) == 1 else Group(*mobjects)
 
 
+_use_tweens = True
+
+
+def use_tweens(on: bool) -> None:
+    """With ``on`` False, these functions give manim's own animations, as if they were not here."""
+    global _use_tweens
+    _use_tweens = on
+
+
 def _allowed() -> bool:
+    if not _use_tweens:
+        return False
     if (reason := check_style_tweens()) is not None:
         _notice("fades and colour changes without copies", reason)
         return False

@@ -217,13 +217,14 @@ def render(
     scenes: Path,
     *,
     caching: bool,
+    launcher: list[str] | None = None,
 ) -> Render:
     """Render in a child process; wall time from this side, CPU and peak memory from ``wait4``.
 
     ``wait4`` reports the child together with the processes it waited for (latex,
     dvisvgm); ``ru_maxrss`` is then the largest of them, which is manim itself.
     """
-    command = [python, "-m", "manim", quality, "--silent", "--media_dir", str(media_dir)]
+    command = [python, *(launcher or ["-m", "manim"]), quality, "--silent", "--media_dir", str(media_dir)]
     if not caching:
         command.append("--disable_caching")
     command += [str(scene_file), scene]
@@ -345,6 +346,11 @@ def main(argv: list[str] | None = None) -> int:
         "--repeat", type=int, default=1, metavar="N", help="render each measurement N times and keep the fastest"
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary media folders and logs")
+    parser.add_argument(
+        "--speedups",
+        action="store_true",
+        help="instead: what each speed-up saves, rendering with it alone turned off (see measure_speedups)",
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -369,6 +375,12 @@ def main(argv: list[str] | None = None) -> int:
 
     logs = workdir / "logs"
     logs.mkdir()
+    if args.speedups:
+        try:
+            return measure_speedups(environments, workdir, scenes, scene_file, logs, args)
+        finally:
+            if not args.keep:
+                shutil.rmtree(workdir, ignore_errors=True)
     blank_file = workdir / "blank_scene.py"
     write_blank_scene(blank_file, seconds)
     counter = iter(range(1_000_000))
@@ -504,6 +516,129 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kept {workdir}")
     else:
         shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+SPEEDUP_LAUNCHER = """\
+import sys
+
+flag = sys.argv.pop(1)
+import manim_adapters  # noqa: E402 - before manim's command line, in every render alike
+
+if flag != "-":
+    setattr(manim_adapters.FastScene, flag, False)
+from manim.__main__ import main  # noqa: E402
+
+sys.argv[0] = "manim"
+main()
+"""
+
+
+def registry(python: str, scenes: Path) -> list[dict]:
+    """The speed-ups of ``scenes/speedups.py``, asked of a child (this process never imports the scene)."""
+    code = "import json, dataclasses, speedups; print(json.dumps([dataclasses.asdict(s) for s in speedups.REGISTRY]))"
+    result = subprocess.run([python, "-c", code], cwd=ROOT, env=child_env(scenes), capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RenderFailed(f"cannot read the registry of speed-ups: {result.stderr.strip()}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def measure_speedups(environments, workdir: Path, scenes: Path, scene_file: Path, logs: Path, args) -> int:
+    """What each speed-up saves: the scene rendered with every speed-up on, then with each alone off.
+
+    Two renders per setting and environment, each into its own media folder
+    with caching on, as the README's command renders:
+
+    * warm -ql: from the formula and text caches (and kept parses) of a first
+      -ql render, an empty animation cache;
+    * -qh: a fresh clone's first render, no cache at all.
+
+    All on is measured first and last, and its mean is the reference. A
+    speed-up that can only hasten frames of one size is rendered only at that
+    size (the other saves nothing, by construction). The table gives the seconds
+    saved and their share of the all-on render, in wall time.
+    """
+    entries = registry(environments[0].python, scenes)
+    launcher = workdir / "without_one.py"
+    launcher.write_text(SPEEDUP_LAUNCHER, encoding="utf-8")
+    counter = iter(range(1_000_000))
+
+    def media(env: Environment, latex: bool) -> Path:
+        path = workdir / f"media-{next(counter):02d}"
+        path.mkdir()
+        if latex and env.latex_cache.exists():
+            for cache in env.latex_cache.iterdir():
+                shutil.copytree(cache, path / cache.name)
+        return path
+
+    def run(env: Environment, flag: str, quality: str) -> Render:
+        latex = quality == "-ql"
+        label = f"{env.version}: {'warm -ql' if latex else 'first -qh'}, {'all on' if flag == '-' else flag + ' off'}"
+        return render(
+            env.python,
+            label,
+            scene_file,
+            SCENE_CLASS,
+            quality,
+            media(env, latex),
+            logs,
+            scenes,
+            caching=True,
+            launcher=[str(launcher), flag],
+        )
+
+    try:
+        for env in environments:  # the caches a warm render starts from
+            first = run(env, "-", "-ql")
+            for cache in WARM_CACHES:
+                left = Path(first.media_dir) / cache
+                if left.is_dir():
+                    shutil.copytree(left, env.latex_cache / cache)
+        results: dict[tuple[str, str, str], list[Render]] = {}
+        settings = ["-", *(entry["flag"] for entry in entries), "-"]
+        sizes = {entry["flag"]: entry["frames"] for entry in entries}
+        for flag in settings:
+            for quality in ("-ql", "-qh"):
+                size = sizes.get(flag, "all")
+                if (size == "preview" and quality == "-qh") or (size == "large" and quality == "-ql"):
+                    continue
+                for env in environments:
+                    results.setdefault((env.version, flag, quality), []).append(run(env, flag, quality))
+    except RenderFailed as error:
+        print(f"\nbenchmark: render failed: {error}", file=sys.stderr)
+        return 1
+
+    def saved(version: str, flag: str, quality: str) -> str:
+        if (version, flag, quality) not in results:
+            return "0 (n/a)"
+        base = sum(r.wall_s for r in results[(version, "-", quality)]) / len(results[(version, "-", quality)])
+        off = results[(version, flag, quality)][0].wall_s
+        return f"{off - base:+.1f} s, {100 * (off - base) / base:+.0f} %"
+
+    versions = [env.version for env in environments]
+    print("\nseconds saved with every other speed-up on (this one off minus all on; all on is the mean of two)")
+    header = ["speed-up", *(f"warm -ql {v}" for v in versions), *(f"first -qh {v}" for v in versions)]
+    lines = [header]
+    for version in versions:
+        for quality in ("-ql", "-qh"):
+            runs = results[(version, "-", quality)]
+            print(f"  all on, {version} {quality}: " + ", ".join(f"{r.wall_s:.1f} s" for r in runs))
+    for entry in entries:
+        flag = entry["flag"]
+        lines.append(
+            [
+                entry["name"],
+                *(saved(v, flag, "-ql") for v in versions),
+                *(saved(v, flag, "-qh") for v in versions),
+            ]
+        )
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    for line in lines:
+        print("| " + " | ".join(value.ljust(width) for value, width in zip(line, widths)) + " |")
+    if args.json:
+        data = {f"{v} {f} {q}": [asdict(r) for r in rs] for (v, f, q), rs in results.items()}
+        args.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {args.json}")
     return 0
 
 

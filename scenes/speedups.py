@@ -1,0 +1,116 @@
+"""The one registry of speed-ups: each one's flag, what it does, and on which frames it can save time.
+
+A scene takes the speed-ups in at its leaf, by inheriting ``FastScene`` (see
+``manim_adapters``); the phased base and the story know nothing of them. Each
+entry here names one speed-up by the words of its one-line notice (``speed-up
+off: <name>: <reason>``), the class attribute that turns it off
+(``narrow_redraw = False``), and a one-line summary. The README's table of what
+each one saves, the test scene with every speed-up off, the benchmark's
+measurements and the harness that moves manim's internals are all read from
+this table.
+
+The speed-ups engage only on the manim releases in :data:`TESTED_RELEASES`,
+the ones the suite compares frame by frame with manim's own drawing; on any
+other release the scene renders with manim's own code, and one line says so.
+
+This module imports no manim, so that scripts can read it cheaply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["REGISTRY", "TESTED_RELEASES", "SpeedUp", "by_name"]
+
+TESTED_RELEASES = ("0.19.1", "0.22.0")
+"""The manim releases the suite tests frame by frame; the speed-ups engage on these alone."""
+
+
+@dataclass(frozen=True)
+class SpeedUp:
+    """One speed-up: its notice's name, the flag that turns it off, and what it does."""
+
+    name: str
+    """How its one-line notice names it."""
+    flag: str
+    """The ``FastScene`` class attribute; ``False`` renders as manim would without this speed-up."""
+    summary: str
+    """What it does, in one line."""
+    frames: str = "all"
+    """Which renders it can hasten: ``"all"``, ``"preview"`` (below 1280x720) or ``"large"`` (1280x720 and up)."""
+
+
+REGISTRY: tuple[SpeedUp, ...] = (
+    SpeedUp(
+        "redraw only what moves",
+        "narrow_redraw",
+        "each frame of an animation redraws the animated mobjects and what lies above them, not all drawn after",
+    ),
+    SpeedUp(
+        "cache keys from the inputs",
+        "keyed_plays",
+        "each play's cache key follows from the code, the network and the phase's frames, not a hash of the scene",
+    ),
+    SpeedUp(
+        "skipped plays draw nothing",
+        "skipped_plays_draw_nothing",
+        "a play that manim skips (cached, or drawn by the other process) draws no still image",
+    ),
+    SpeedUp("x264 preset", "fast_preset", "x264 encodes with preset superfast, at manim's own crf 23"),
+    SpeedUp(
+        "lighter copies",
+        "light_copies",
+        "copies of formulas and texts share the parsed SVG path of each glyph",
+    ),
+    SpeedUp(
+        "each outline traced once",
+        "trace_outlines_once",
+        "a shape whose points have not changed gets the outline Cairo made of it before",
+    ),
+    SpeedUp(
+        "one copy of the still image",
+        "one_background_copy",
+        "each frame of an animation starts from one copy of the still image, not two",
+    ),
+    SpeedUp(
+        "families listed in one pass",
+        "families_in_one_pass",
+        "a mobject's family is listed in one walk, not level by level",
+    ),
+    SpeedUp(
+        "freed frames returned",
+        "freed_frames_returned",
+        "with glibc, the memory of freed frames goes back to the system after every play",
+        frames="large",
+    ),
+    SpeedUp(
+        "parses kept",
+        "keep_parsed_svgs",
+        "what manim parsed from each formula's and text's SVG file is kept beside it for later renders",
+    ),
+    SpeedUp(
+        "one LaTeX run",
+        "tex_in_one_run",
+        "every formula of the scene is typeset in one LaTeX run before the first frame",
+    ),
+    SpeedUp(
+        "fades and colour changes without copies",
+        "tweened_styles",
+        "fades in place and changes of colour tween the style alone, copying no points",
+    ),
+    SpeedUp(
+        "two processes for a preview",
+        "two_processes",
+        "a preview draws its later phases in a second process, on the second core",
+        frames="preview",
+    ),
+)
+"""Every speed-up, in the order the README lists them."""
+
+
+def by_name(name: str) -> SpeedUp:
+    """The entry whose notice says ``name``."""
+    for speedup in REGISTRY:
+        if speedup.name == name:
+            return speedup
+    raise KeyError(name)
