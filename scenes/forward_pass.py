@@ -38,6 +38,7 @@ from manim import (
 from activation_text import FUNCTION_TEXT
 from fonts import FontError, choose_font
 from languages import LanguageError, language_named
+from manim_adapters import FastScene
 from network_diagram import NetworkDiagram
 from network_model import MAX_HIDDEN_LAYERS, NetworkFileError, format_value, forward, load_network
 from panels import (
@@ -85,7 +86,7 @@ def hidden_phase(layer: int) -> str:
     return f"Layer {layer} forward"
 
 
-class ForwardPassScene(PhasedScene):
+class ForwardPassScene(FastScene, PhasedScene):
     """A forward pass: the inputs, one to four hidden layers, and softmax at the output.
 
     Subclass it and override ``PHASES`` to change the pacing; every beat inside a

@@ -58,8 +58,10 @@ class ForwardPassSlides(Slide, ForwardPassScene):
     """:class:`ForwardPassScene`, cut into one slide per step, each with its subtitles as speaker notes."""
 
     skip_reversing = True
-    two_processes = False  # manim-slides reads each slide's animations from this one process
     """Slides only go forward, so manim-slides need not render every clip backwards too."""
+
+    two_processes = False
+    """manim-slides reads each slide's animations from this one process."""
 
     def __init__(self, *args, **kwargs) -> None:
         # Before Slide.__init__, which sets one of those settings.

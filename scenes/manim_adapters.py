@@ -123,6 +123,7 @@ from types import MethodType
 
 import numpy as np
 from manim import Animation, Camera, Mobject, RendererType, Scene, config, logger
+from manim import __version__ as manim_version
 from manim.mobject.svg import svg_mobject
 from manim.renderer import cairo_renderer
 from manim.scene.scene_file_writer import SceneFileWriter
@@ -130,6 +131,7 @@ from manim.utils.exceptions import EndSceneEarlyException
 
 import parsed_svgs
 import restyle
+import speedups
 import tex_prewarm
 from tex_prewarm import source_of
 
@@ -161,13 +163,41 @@ MANIM_GET_FAMILY = Mobject.get_family
 """manim's own ``Mobject.get_family``, as it was before anything here replaced it."""
 
 
-def speedup_off(speedup: str, reason: str) -> None:
-    """Say once, in one line, that ``speedup`` is off and why; the render goes on without it."""
-    if speedup in _reported:
+def _say_once(topic: str, line: str) -> None:
+    if topic in _reported:
         return
-    _reported.add(speedup)
-    sys.stderr.write(f"{PROGRAM}: speed-up off: {speedup}: {reason}\n")
+    _reported.add(topic)
+    sys.stderr.write(line + "\n")
     sys.stderr.flush()
+
+
+def speedup_off(speedup: str, reason: str) -> None:
+    """Say once, in one line, that ``speedup`` (a name in the registry) is off and why; the render goes on without it."""
+    _say_once(speedups.by_name(speedup).name, f"{PROGRAM}: speed-up off: {speedup}: {reason}")
+
+
+_MISSING = object()
+
+
+class Patches:
+    """The global patches of manim one render made, each taken back by :meth:`undo` when it ends."""
+
+    def __init__(self) -> None:
+        self._made: list[tuple[object, str, object]] = []
+
+    def set(self, owner: object, name: str, value: object) -> None:
+        """Set ``owner.name`` to ``value`` (a class's or a module's attribute) until :meth:`undo`."""
+        self._made.append((owner, name, vars(owner).get(name, _MISSING)))
+        setattr(owner, name, value)
+
+    def undo(self) -> None:
+        """Put back every attribute as it was, the last patched first."""
+        while self._made:
+            owner, name, before = self._made.pop()
+            if before is _MISSING:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, before)
 
 
 restyle.report_to(speedup_off)
@@ -213,6 +243,18 @@ def check_file_writer() -> str | None:
     ):
         return "SceneFileWriter keeps its stream neither in video_stream nor in _current_encode_job"
     return None
+
+
+def check_x264_preset() -> str | None:
+    """Why :data:`X264_PRESET` cannot be asked for on this manim, or None if it can."""
+    if encoder_options_are_public():
+        options = config.video_encoder_options
+        return (
+            None
+            if isinstance(options, dict)
+            else f"config.video_encoder_options is a {type(options).__name__}, not a dict"
+        )
+    return check_file_writer()
 
 
 def _open_stream(writer: SceneFileWriter):
@@ -415,12 +457,12 @@ def _deepcopy_sharing_path(self, memo):
     return Mobject.__deepcopy__(self, memo)
 
 
-def share_svg_paths() -> bool:
+def share_svg_paths(patches: Patches) -> bool:
     """Let every copy of an SVG glyph share its parsed path; False, with one line, where this manim differs."""
     if (reason := check_shared_svg_paths()) is not None:
         speedup_off("lighter copies", reason)
         return False
-    svg_mobject.VMobjectFromSVGPath.__deepcopy__ = _deepcopy_sharing_path
+    patches.set(svg_mobject.VMobjectFromSVGPath, "__deepcopy__", _deepcopy_sharing_path)
     return True
 
 
@@ -594,12 +636,12 @@ def _family_in_one_pass(self, recurse: bool = True) -> list:
     return list(last)[::-1]
 
 
-def list_families_in_one_pass() -> bool:
+def list_families_in_one_pass(patches: Patches) -> bool:
     """List every family in one walk; False, with one line, where manim lists it in a way not known here."""
     if (reason := check_family_lists()) is not None:
         speedup_off("families listed in one pass", reason)
         return False
-    Mobject.get_family = _family_in_one_pass
+    patches.set(Mobject, "get_family", _family_in_one_pass)
     return True
 
 
@@ -617,6 +659,12 @@ def _glibc():
 
 
 _LIBC = _glibc()
+
+
+def check_freed_frames() -> str | None:
+    """Why freed frames cannot be handed back to the system here, or None if they can."""
+    return None if _LIBC is not None else "the C library is not glibc, which alone has malloc_trim"
+
 
 TRIMMED_FRAME_PIXELS = 1280 * 720
 """Frames this large and larger are trimmed after; smaller ones (-ql: 854 x 480) never held much, and a trim costs time."""
@@ -848,16 +896,30 @@ class FastScene(Scene):
     _split: _Split | None = None
 
     def __init__(self, renderer=None, camera_class=Camera, **kwargs) -> None:
+        if not speedups.engaged(manim_version):
+            # Not a release the suite compares frame by frame with manim's own drawing.
+            _say_once(
+                "release",
+                f"{PROGRAM}: speed-ups off: manim {manim_version} is not among the releases tested here "
+                f"({', '.join(speedups.TESTED_RELEASES)}); rendering with manim's own code",
+            )
+            for speedup in speedups.REGISTRY:
+                setattr(self, speedup.flag, False)
         if camera_class is Camera:
             camera_class = camera_for(self.trace_outlines_once, self.one_background_copy)
-        # Public encoder options are read when the scene is made, so they are set first.
-        if encoder_options_are_public():
-            if not self.fast_preset:
-                options = config.video_encoder_options
-                if isinstance(options, dict) and options.get("preset") == X264_PRESET:
-                    config.video_encoder_options = {k: v for k, v in options.items() if k != "preset"}
-            elif (reason := check_encoder_options()) is not None:
+        # Public encoder options are read when the scene is made, so they are set first,
+        # and put back when the render ends.
+        self._encoder_options = None
+        if self.fast_preset and encoder_options_are_public():
+            self._encoder_options = config.video_encoder_options
+            if (reason := check_encoder_options()) is not None:
                 speedup_off("x264 preset", reason)
+        elif not self.fast_preset and encoder_options_are_public() and speedups.engaged(manim_version):
+            # Off alone (to measure it): x264's own preset, whatever manim.cfg says.
+            options = config.video_encoder_options
+            if isinstance(options, dict) and options.get("preset") == X264_PRESET:
+                self._encoder_options = options
+                config.video_encoder_options = {k: v for k, v in options.items() if k != "preset"}
         if renderer is None and config.renderer == RendererType.CAIRO:
             renderer = self._fast_renderer(
                 camera_class,
@@ -866,7 +928,6 @@ class FastScene(Scene):
                 keyed=self.keyed_plays,
                 fast_preset=self.fast_preset,
             )
-        restyle.use_tweens(self.tweened_styles)
         super().__init__(renderer=renderer, camera_class=camera_class, **kwargs)
         if self.narrow_redraw and (reason := check_moving_mobjects()) is not None:
             speedup_off("redraw only what moves", reason)
@@ -874,12 +935,18 @@ class FastScene(Scene):
         if not self.narrow_redraw:
             # Step aside: manim's own method, whatever its signature, answers for this scene.
             self.get_moving_mobjects = MethodType(Scene.get_moving_mobjects, self)
+
+    def _patch_manim(self) -> Patches:
+        """Make the global patches this render asks for; :meth:`Patches.undo` takes them back."""
+        patches = Patches()
         if self.light_copies:
-            share_svg_paths()
+            share_svg_paths(patches)
         if self.families_in_one_pass:
-            list_families_in_one_pass()
-        if (reason := parsed_svgs.keep_parses(self.keep_parsed_svgs)) is not None:
+            list_families_in_one_pass(patches)
+        if self.keep_parsed_svgs and (reason := parsed_svgs.keep_parses(patches)) is not None:
             speedup_off("parses kept", reason)
+        restyle.use_tweens(self.tweened_styles)
+        return patches
 
     def play(self, *args, **kwargs) -> None:
         super().play(*args, **kwargs)
@@ -906,6 +973,7 @@ class FastScene(Scene):
 
     def render(self, *args, **kwargs):
         done = False
+        patches = self._patch_manim()
         try:
             result = super().render(*args, **kwargs)
             done = True
@@ -924,6 +992,11 @@ class FastScene(Scene):
             # Set up by typeset_formulas_first, during the render.
             if (watch := getattr(self, "_formula_watch", None)) is not None:
                 watch.stop(done=done)
+            # No global patch outlives the render that made it.
+            patches.undo()
+            restyle.use_tweens(True)
+            if self._encoder_options is not None:
+                config.video_encoder_options = self._encoder_options
 
     # ------------------------------------------------------------------ two processes
 

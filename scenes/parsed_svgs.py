@@ -220,18 +220,15 @@ def _parse_and_keep(self, stored: Path | None):
     return result
 
 
-def keep_parses(on: bool = True) -> str | None:
-    """Keep every parse beside its SVG file; with ``on`` False, parse as manim does.
+def keep_parses(patches) -> str | None:
+    """Keep every parse beside its SVG file, until ``patches`` are undone.
 
     Returns why parses cannot be kept on this manim (manim's own method then
     stays), or None.
     """
     global _form
-    SVGMobject.generate_mobject = MANIM_GENERATE_MOBJECT
-    if not on:
-        return None
     if (reason := check_kept_parses()) is not None:
         return reason
     _form = _FORMS[_code_lines(MANIM_GENERATE_MOBJECT)]
-    SVGMobject.generate_mobject = _generate_keeping_the_parse
+    patches.set(SVGMobject, "generate_mobject", _generate_keeping_the_parse)
     return None

@@ -33,10 +33,9 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from manim import Scene, config
 from manim import __version__ as manim_version
-from manim import config
 
-from manim_adapters import FastScene
 from preview import skip_preview_without_opener
 from subtitles import choose_wording, cue_text
 from timeline import PhaseClock, TimingError, check_phases, exact_run_time, phase_frame_spans
@@ -79,13 +78,26 @@ class Cue:
         return self.written if self.written is not None else self.wordings[0]
 
 
-class PhasedScene(FastScene):
+class PhasedScene(Scene):
     """A scene told in timed phases; subclasses set ``PHASES`` and tell the story.
 
     In ``setup``, the story computes what it needs and then calls
     :meth:`start_timeline`. In ``construct``, each phase is a ``with
     self.phase(name):`` block of :meth:`beat` calls, with :meth:`say` for the
     subtitles and :meth:`pause_point` where a lecturer would stop to talk.
+
+    It is a plain manim ``Scene``: nothing here reaches into manim. A story
+    takes the speed-ups in at its leaf (``class Story(FastScene, PhasedScene)``,
+    see ``manim_adapters``), which then answer the two hooks below,
+    :meth:`typeset_formulas_first` and :meth:`split_at`, and use the name
+    each play is given in ``play_cache_key``.
+    """
+
+    play_cache_key: str | None = None
+    """What the next play's frames follow from, set before every play (see :meth:`_name_next_play`).
+
+    Two plays with the same key render the same frames. Plain manim does not
+    read it, and hashes the scene instead.
     """
 
     PHASES: dict[str, float] = {}
@@ -183,6 +195,15 @@ class PhasedScene(FastScene):
         self.step_cues: list[list[Cue]] = []
         """The cues of every finished step, in order."""
 
+    # ------------------------------------------------------------------ hooks for the speed-ups
+
+    def typeset_formulas_first(self, key: str | None = None) -> None:
+        """Called once the inputs are known, before the story builds a formula; plain manim typesets each as asked."""
+
+    def split_at(self, section: str) -> bool:
+        """Offered the section where a second process could draw the rest; plain manim draws it all here."""
+        return False
+
     # ------------------------------------------------------------------ phases and beats
 
     @contextmanager
@@ -242,7 +263,7 @@ class PhasedScene(FastScene):
     def step_subtitles(self) -> list[list[str]]:
         """The subtitles each finished step showed, in the wording the subtitle file has, each on one line.
 
-        A render split in two processes (see ``FastScene.split_at``) has here only the steps of its first part.
+        A render split in two processes (see :meth:`split_at`) has here only the steps of its first part.
         """
         return [[cue.text for cue in step] for step in self.step_cues]
 
@@ -291,13 +312,13 @@ def later_half(phases: Mapping[str, float]) -> list[str]:
 def inputs_digest(scene_class: type, inputs: object) -> str:
     """A digest of everything a scene's frames follow from: its code, ``inputs``, the output format.
 
-    The code is every module beside this one and the source file of every class
-    the scene is made of, with each ``PHASES`` table left out: timings reach each
-    play's key through its phase's frame budget, so that a timing edit keeps the
-    other phases.
+    The code is every module in this one's folder, at any depth (the languages
+    among them), and the source file of every class the scene is made of, with
+    each ``PHASES`` table left out: timings reach each play's key through its
+    phase's frame budget, so that a timing edit keeps the other phases.
     """
     digest = hashlib.sha256()
-    files = set(Path(__file__).resolve().parent.glob("*.py"))
+    files = set(Path(__file__).resolve().parent.rglob("*.py"))
     # A subclass elsewhere (new timings, say) brings its own source file.
     for cls in scene_class.__mro__:
         if cls.__module__.split(".")[0] not in ("manim", "builtins"):
@@ -305,6 +326,7 @@ def inputs_digest(scene_class: type, inputs: object) -> str:
                 files.add(Path(inspect.getfile(cls)).resolve())
     for path in sorted(files):
         source = path.read_text(encoding="utf-8")
+        digest.update(str(path.name).encode() + b"\0")
         digest.update((without_phase_tables(source) if "PHASES" in source else source).encode())
     digest.update(
         repr(

@@ -18,9 +18,10 @@ This module imports no manim, so that scripts can read it cheaply.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 
-__all__ = ["REGISTRY", "TESTED_RELEASES", "SpeedUp", "by_name"]
+__all__ = ["REGISTRY", "TESTED_RELEASES", "SpeedUp", "by_name", "check", "engaged"]
 
 TESTED_RELEASES = ("0.19.1", "0.22.0")
 """The manim releases the suite tests frame by frame; the speed-ups engage on these alone."""
@@ -34,6 +35,12 @@ class SpeedUp:
     """How its one-line notice names it."""
     flag: str
     """The ``FastScene`` class attribute; ``False`` renders as manim would without this speed-up."""
+    check: str
+    """``module:function`` that says why it cannot engage on the manim installed, or None if it can.
+
+    Each check reads only what its speed-up relies on, and touches nothing;
+    ``tests/moved_internals.py`` moves each of those details as a later release
+    could, one mover per entry, and every check must notice."""
     summary: str
     """What it does, in one line."""
     frames: str = "all"
@@ -44,68 +51,96 @@ REGISTRY: tuple[SpeedUp, ...] = (
     SpeedUp(
         "redraw only what moves",
         "narrow_redraw",
+        "manim_adapters:check_moving_mobjects",
         "each frame of an animation redraws the animated mobjects and what lies above them, not all drawn after",
     ),
     SpeedUp(
         "cache keys from the inputs",
         "keyed_plays",
+        "manim_adapters:check_play_hash",
         "each play's cache key follows from the code, the network and the phase's frames, not a hash of the scene",
     ),
     SpeedUp(
         "skipped plays draw nothing",
         "skipped_plays_draw_nothing",
+        "manim_adapters:check_quiet_skips",
         "a play that manim skips (cached, or drawn by the other process) draws no still image",
     ),
-    SpeedUp("x264 preset", "fast_preset", "x264 encodes with preset superfast, at manim's own crf 23"),
+    SpeedUp(
+        "x264 preset",
+        "fast_preset",
+        "manim_adapters:check_x264_preset",
+        "x264 encodes with preset superfast, at manim's own crf 23",
+    ),
     SpeedUp(
         "lighter copies",
         "light_copies",
+        "manim_adapters:check_shared_svg_paths",
         "copies of formulas and texts share the parsed SVG path of each glyph",
     ),
     SpeedUp(
         "each outline traced once",
         "trace_outlines_once",
+        "manim_adapters:check_tracing_camera",
         "a shape whose points have not changed gets the outline Cairo made of it before",
     ),
     SpeedUp(
         "one copy of the still image",
         "one_background_copy",
+        "manim_adapters:check_one_copy_camera",
         "each frame of an animation starts from one copy of the still image, not two",
     ),
     SpeedUp(
         "families listed in one pass",
         "families_in_one_pass",
+        "manim_adapters:check_family_lists",
         "a mobject's family is listed in one walk, not level by level",
     ),
     SpeedUp(
         "freed frames returned",
         "freed_frames_returned",
+        "manim_adapters:check_freed_frames",
         "with glibc, the memory of freed frames goes back to the system after every play",
         frames="large",
     ),
     SpeedUp(
         "parses kept",
         "keep_parsed_svgs",
+        "parsed_svgs:check_kept_parses",
         "what manim parsed from each formula's and text's SVG file is kept beside it for later renders",
     ),
     SpeedUp(
         "one LaTeX run",
         "tex_in_one_run",
+        "tex_prewarm:check_prewarm",
         "every formula of the scene is typeset in one LaTeX run before the first frame",
     ),
     SpeedUp(
         "fades and colour changes without copies",
         "tweened_styles",
+        "restyle:check_style_tweens",
         "fades in place and changes of colour tween the style alone, copying no points",
     ),
     SpeedUp(
         "two processes for a preview",
         "two_processes",
+        "manim_adapters:check_split",
         "a preview draws its later phases in a second process, on the second core",
         frames="preview",
     ),
 )
 """Every speed-up, in the order the README lists them."""
+
+
+def check(speedup: SpeedUp) -> str | None:
+    """Run ``speedup``'s check: why it cannot engage on the manim installed, or None (imports manim)."""
+    module, function = speedup.check.split(":")
+    return getattr(importlib.import_module(module), function)()
+
+
+def engaged(release: str) -> bool:
+    """Whether the speed-ups engage on manim ``release``: only on a release tested frame by frame."""
+    return release in TESTED_RELEASES
 
 
 def by_name(name: str) -> SpeedUp:

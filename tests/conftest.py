@@ -74,11 +74,54 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--skip_render", action="store_true", help="skip the tests that render a whole video")
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "render: renders the whole scene to a video (slow)")
+TIERS = {
+    # The mathematics, the words and the layout: the same on every manim release, so one environment runs them.
+    "pure": (
+        "test_model.py",
+        "test_validation.py",
+        "test_timeline.py",
+        "test_subtitles.py",
+        "test_languages.py",
+        "test_contrast.py",
+        "test_story.py",
+        "test_setup.py",
+        "test_diagram.py",
+        "test_panels.py",
+        "test_honest_neurons.py",
+        "test_shapes.py",
+        "test_scene.py",
+        "test_steps.py",
+        "test_phase_frames.py",
+    ),
+    # What can tell the releases apart: the adapters and speed-ups, frames, renders, the cache, the command line, decks.
+    "releases": (
+        "test_phased_base.py",
+        "test_adapters.py",
+        "test_registry.py",
+        "test_speed.py",
+        "test_redraw.py",
+        "test_two_processes.py",
+        "test_parsed_svgs.py",
+        "test_restyle.py",
+        "test_frames.py",
+        "test_cache_keys.py",
+        "test_preview.py",
+        "test_cli_errors.py",
+        "test_render.py",
+        "test_render_light_chinese.py",
+        "test_deck.py",
+    ),
+}
+"""Each test file's tier, marked on its tests: the second environment runs ``-m releases``."""
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    tier_of = {name: tier for tier, names in TIERS.items() for name in names}
+    for item in items:
+        name = item.path.name
+        if name not in tier_of:
+            raise pytest.UsageError(f"{name} has no tier: add it to TIERS in tests/conftest.py")
+        item.add_marker(tier_of[name])
     if config.getoption("--skip_render"):
         skip = pytest.mark.skip(reason="--skip_render")
         for item in items:

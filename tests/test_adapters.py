@@ -23,19 +23,19 @@ from manim.renderer import cairo_renderer
 from manim.scene.scene_file_writer import SceneFileWriter
 
 import manim_adapters
+import speedups
 from dry_run import dry_run, visible_texts
 from forward_pass import ForwardPassScene
 from manim_adapters import (
     X264_PRESET,
     FastScene,
     KeyedCairoRenderer,
-    check_file_writer,
-    check_moving_mobjects,
     check_play_hash,
     encoder_options_are_public,
 )
 from manim_conventions import MANIM_VERSION
-from moved_internals import MOVED
+from moved_internals import MOVERS
+from speedups import REGISTRY
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENES = ROOT / "scenes"
@@ -58,10 +58,8 @@ pytestmark = pytest.mark.usefixtures("fresh_notices")  # each test hears every n
 
 
 def test_every_speedup_is_on_for_this_manim():
-    assert check_play_hash() is None
-    assert check_moving_mobjects() is None
-    if not encoder_options_are_public():
-        assert check_file_writer() is None
+    assert MANIM_VERSION in speedups.TESTED_RELEASES
+    assert {s.name: speedups.check(s) for s in REGISTRY} == {s.name: None for s in REGISTRY}
 
 
 def test_the_scene_gets_every_speedup(capsys):
@@ -187,9 +185,10 @@ def test_a_render_on_moved_internals_is_still_right(tmp_path):
     moved, err = _render(tmp_path, "moved", sys.executable, str(MOVED_INTERNALS))
 
     notices = [line for line in err.splitlines() if "speed-up off" in line]
-    expected = list(MOVED)
-    if not encoder_options_are_public():
-        expected.append("x264 preset")
+    # Every speed-up that relies on something of manim's, as the registry lists them.
+    expected = [s.name for s in REGISTRY if MOVERS[s.name] is not None]
+    if encoder_options_are_public():
+        expected.remove("x264 preset")
     assert sorted(line.split(": ")[2] for line in notices) == sorted(expected), notices
     assert "Traceback" not in err
 

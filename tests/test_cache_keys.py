@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 
@@ -97,3 +99,52 @@ def test_another_theme_or_language_changes_every_key(default_keys, scene_class):
     before = {key for phase in default_keys.values() for key in phase}
     after = {key for phase in changed.values() for key in phase}
     assert before.isdisjoint(after)
+
+
+LANGUAGES_EDIT = (
+    "        return [self.input_layer, *hidden, self.output_layer]\n",
+    "        return [title.upper() for title in (self.input_layer, *hidden, self.output_layer)]\n",
+)
+"""A method under ``scenes/languages/`` that makes text on screen, edited: the layer titles in capitals."""
+
+
+@pytest.mark.render
+def test_an_edit_under_scenes_languages_gives_new_frames_from_the_cache(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    import av
+    import numpy as np
+
+    root = Path(__file__).resolve().parent.parent
+    scenes = tmp_path / "scenes"
+    shutil.copytree(root / "scenes", scenes, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(root / "assets", tmp_path / "assets", ignore=shutil.ignore_patterns("posters", "*.gif", "*.png"))
+    (scenes / "short_intro.py").write_text(
+        "from forward_pass import ForwardPassScene\n\n\n"
+        "class ShortIntro(ForwardPassScene):\n"
+        "    PHASES = dict.fromkeys(ForwardPassScene.PHASES, 0.4)\n",
+        encoding="utf-8",
+    )
+    media = tmp_path / "media"
+
+    def render() -> list:
+        # With manim's cache on, as the README's command renders.
+        command = [sys.executable, "-m", "manim", "-ql", "--media_dir", str(media), str(scenes / "short_intro.py")]
+        env = {**os.environ, "PYTHONPATH": str(scenes)}
+        result = subprocess.run([*command, "ShortIntro"], cwd=root, env=env, capture_output=True, text=True)
+        assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+        (video,) = media.rglob("ShortIntro.mp4")
+        with av.open(str(video)) as container:
+            return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
+
+    before = render()
+    module = scenes / "languages" / "__init__.py"
+    source = module.read_text(encoding="utf-8")
+    assert source.count(LANGUAGES_EDIT[0]) == 1
+    module.write_text(source.replace(*LANGUAGES_EDIT), encoding="utf-8")
+    after = render()
+    assert len(after) == len(before)
+    # The titles stand above the layers from the intro on, so the last frame shows them.
+    assert not np.array_equal(before[-1], after[-1]), "the cache gave back the frames of the code before the edit"

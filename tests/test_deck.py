@@ -8,7 +8,7 @@ with the arrow key; the PowerPoint deck is read back with python-pptx; the clips
 are decoded with PyAV and the subtitles parsed with ``srt``, as manim writes them.
 
 The bad cases run the same command: reveal.js missing, a manim that manim-slides
-does not support (the real manim 0.22.0, fetched from the package index), a
+does not support (the real manim 0.22.0, from ``.venv-newest``), a
 network file that stops the render, and a render stopped halfway. Each must stop
 with one line and leave an earlier deck as it was.
 """
@@ -26,7 +26,6 @@ import signal
 import subprocess
 import sys
 import time
-import zipfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -366,22 +365,15 @@ def test_reveal_of_another_version_stops(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def unsupported_manim(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real manim 0.22.0, unpacked where PYTHONPATH puts it before the pinned one."""
-    folder = tmp_path_factory.mktemp("manim-0.22")
-    download = subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:"]
-        + ["--dest", str(folder), f"manim=={UNSUPPORTED_MANIM}"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    wheels = list(folder.glob("manim-*.whl"))
-    if download.returncode != 0 or len(wheels) != 1:
-        pytest.fail(f"could not fetch manim {UNSUPPORTED_MANIM} from the package index:\n{download.stderr}")
-    site = folder / "site"
-    with zipfile.ZipFile(wheels[0]) as wheel:
-        wheel.extractall(site)
+    """The real manim 0.22.0 of ``.venv-newest``, linked where PYTHONPATH puts it before the pinned one."""
+    found = sorted((ROOT / ".venv-newest").glob(f"lib/python*/site-packages/manim-{UNSUPPORTED_MANIM}.dist-info"))
+    if not found:
+        pytest.fail(
+            f"manim {UNSUPPORTED_MANIM} is not in .venv-newest: run bash scripts/setup.sh --newest", pytrace=False
+        )
+    site = tmp_path_factory.mktemp("manim-0.22")
+    for name in ("manim", found[-1].name):
+        (site / name).symlink_to(found[-1].parent / name, target_is_directory=True)
     return site
 
 

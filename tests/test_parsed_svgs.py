@@ -19,6 +19,21 @@ import manim_adapters
 import parsed_svgs
 from parsed_svgs import MANIM_GENERATE_MOBJECT, check_kept_parses, keep_parses, stored_parse_path
 
+_made: list[manim_adapters.Patches] = []
+
+
+def keep_on() -> None:
+    """Keep parses, as a render does while it lasts."""
+    patches = manim_adapters.Patches()
+    assert keep_parses(patches) is None
+    _made.append(patches)
+
+
+def keep_off() -> None:
+    """Manim's own method again, as when a render ends."""
+    while _made:
+        _made.pop().undo()
+
 
 @pytest.fixture(autouse=True)
 def kept(tmp_path):
@@ -26,10 +41,23 @@ def kept(tmp_path):
     manim_adapters._reported.clear()
     with tempconfig({"media_dir": str(tmp_path / "media")}):
         (tmp_path / "media" / "Tex").mkdir(parents=True)
-        assert keep_parses() is None
+        keep_on()
         yield tmp_path / "media"
-    keep_parses(False)
+    keep_off()
     manim_adapters._reported.clear()
+
+
+def _generate_mobject_in_a_render(scene_class) -> object:
+    """``SVGMobject.generate_mobject`` as it is while ``scene_class`` renders (a dry run)."""
+    seen = []
+
+    class Probe(scene_class):
+        def construct(self):
+            seen.append(svg_mobject.SVGMobject.generate_mobject)
+
+    with tempconfig({"dry_run": True}):
+        Probe().render()
+    return seen[0]
 
 
 def _fresh(build):
@@ -81,10 +109,10 @@ BUILDS = [
 
 @pytest.mark.parametrize("build", BUILDS, ids=["formula", "parts", "title", "coloured text"])
 def test_a_kept_parse_gives_what_a_fresh_parse_gives(kept, build):
-    keep_parses(False)
+    keep_off()
     parsed = _fresh(build)
     assert not list(kept.rglob("*.parsed"))
-    keep_parses()
+    keep_on()
     first = _fresh(build)  # parses, and keeps the parse
     stored = list(kept.rglob("*.parsed"))
     assert stored
@@ -147,13 +175,11 @@ def test_manims_own_method_reading_files_another_way_is_left_alone(monkeypatch, 
     def generate_mobject(self):
         return MANIM_GENERATE_MOBJECT(self)
 
-    keep_parses(False)
+    keep_off()
     monkeypatch.setattr(svg_mobject.SVGMobject, "generate_mobject", generate_mobject)
     monkeypatch.setattr(parsed_svgs, "MANIM_GENERATE_MOBJECT", generate_mobject)
     assert check_kept_parses() == "SVGMobject.generate_mobject reads an SVG file in a way not known here"
-    with tempconfig({"dry_run": True}):
-        manim_adapters.FastScene()
-    assert svg_mobject.SVGMobject.generate_mobject is generate_mobject
+    assert _generate_mobject_in_a_render(manim_adapters.FastScene) is generate_mobject
     assert capsys.readouterr().err == (
         "forward_pass: speed-up off: parses kept: "
         "SVGMobject.generate_mobject reads an SVG file in a way not known here\n"
@@ -161,15 +187,12 @@ def test_manims_own_method_reading_files_another_way_is_left_alone(monkeypatch, 
 
 
 def test_the_scene_keeps_parses_unless_told_not_to():
-    keep_parses(False)
-    with tempconfig({"dry_run": True}):
-        manim_adapters.FastScene()
-    assert svg_mobject.SVGMobject.generate_mobject is parsed_svgs._generate_keeping_the_parse
+    keep_off()
+    assert _generate_mobject_in_a_render(manim_adapters.FastScene) is parsed_svgs._generate_keeping_the_parse
+    assert svg_mobject.SVGMobject.generate_mobject is MANIM_GENERATE_MOBJECT  # once the render is over
 
     class Plain(manim_adapters.FastScene):
         keep_parsed_svgs = False
 
-    with tempconfig({"dry_run": True}):
-        Plain()
-    assert svg_mobject.SVGMobject.generate_mobject is MANIM_GENERATE_MOBJECT
+    assert _generate_mobject_in_a_render(Plain) is MANIM_GENERATE_MOBJECT
     assert config.media_dir

@@ -39,7 +39,6 @@ from manim.renderer import cairo_renderer
 from manim.utils import tex_file_writing
 
 import manim_adapters
-import parsed_svgs
 import tex_prewarm
 from forward_pass import ForwardPassScene
 from manim_adapters import (
@@ -51,15 +50,17 @@ from manim_adapters import (
     check_family_lists,
     check_one_copy_camera,
     check_quiet_skips,
-    check_shared_svg_paths,
     check_tracing_camera,
     share_svg_paths,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENES = ROOT / "scenes"
-SHORT_SCENES = """
+ENCODED_ALIKE = ("x264 preset",)
+"""Left on in the plain render too: the same frames, fed to the same encoder with the same settings, make the same video."""
+SHORT_SCENES = f'''
 from forward_pass import ForwardPassScene
+from speedups import REGISTRY
 
 
 class ShortScene(ForwardPassScene):
@@ -67,16 +68,13 @@ class ShortScene(ForwardPassScene):
 
 
 class PlainShortScene(ShortScene):
-    narrow_redraw = False
-    light_copies = False
-    trace_outlines_once = False
-    tex_in_one_run = False
-    one_background_copy = False
-    families_in_one_pass = False
-    keep_parsed_svgs = False
-    two_processes = False
-    skipped_plays_draw_nothing = False
-"""
+    """Every speed-up of the registry off, but those that only set the encoder."""
+
+
+for speedup in REGISTRY:
+    if speedup.name not in {ENCODED_ALIKE!r}:
+        setattr(PlainShortScene, speedup.flag, False)
+'''
 FPS = 15
 FORMULAS = [
     ("x_{0}",),
@@ -94,22 +92,26 @@ pytestmark = pytest.mark.usefixtures("fresh_notices")  # each test hears every n
 
 
 def test_every_speedup_that_draws_is_on_for_this_manim():
-    assert check_shared_svg_paths() is None
-    assert check_tracing_camera() is None
-    assert check_one_copy_camera() is None
-    assert check_family_lists() is None
-    assert tex_prewarm.check_prewarm() is None
-    assert parsed_svgs.check_kept_parses() is None
+    seen = []
+
+    class Probe(FastScene):
+        def construct(self):
+            seen.append((type(self.camera), VMobjectFromSVGPath.__deepcopy__, Mobject.get_family))
+
     with tempconfig({"dry_run": True}):
-        scene = FastScene()
-    assert type(scene.camera) is FastCamera
-    assert VMobjectFromSVGPath.__deepcopy__ is manim_adapters._deepcopy_sharing_path
+        Probe().render()
+    assert seen == [(FastCamera, manim_adapters._deepcopy_sharing_path, manim_adapters._family_in_one_pass)]
 
 
 def test_a_copy_shares_the_parsed_path_and_nothing_it_draws():
-    share_svg_paths()
-    formula = MathTex("x^{2} + 1")
-    copy = formula.copy()
+    patches = manim_adapters.Patches()
+    assert share_svg_paths(patches)
+    try:
+        formula = MathTex("x^{2} + 1")
+        copy = formula.copy()
+    finally:
+        patches.undo()
+    assert VMobjectFromSVGPath.__deepcopy__ is Mobject.__deepcopy__
     glyphs = [m for m in formula.get_family() if isinstance(m, VMobjectFromSVGPath)]
     copies = [m for m in copy.get_family() if isinstance(m, VMobjectFromSVGPath)]
     assert glyphs
@@ -151,7 +153,7 @@ def test_a_glyph_that_copies_itself_keeps_its_own_copy(monkeypatch, capsys):
         raise AssertionError("not called here")
 
     monkeypatch.setattr(VMobjectFromSVGPath, "__deepcopy__", __deepcopy__)
-    assert not share_svg_paths()
+    assert not share_svg_paths(manim_adapters.Patches())
     assert VMobjectFromSVGPath.__deepcopy__ is __deepcopy__
     assert capsys.readouterr().err == (
         "forward_pass: speed-up off: lighter copies: VMobjectFromSVGPath copies itself in a way of its own\n"
@@ -261,7 +263,7 @@ def test_a_family_listed_another_way_is_left_to_manim(monkeypatch, capsys):
 
     monkeypatch.setattr(Mobject, "get_family", get_family)
     assert check_family_lists() == "Mobject.get_family lists a family in a way of its own"
-    assert manim_adapters.list_families_in_one_pass() is False
+    assert manim_adapters.list_families_in_one_pass(manim_adapters.Patches()) is False
     assert Mobject.get_family is get_family
     assert capsys.readouterr().err == (
         "forward_pass: speed-up off: families listed in one pass: Mobject.get_family lists a family in a way of its own\n"
