@@ -138,6 +138,8 @@ class ForwardPassScene(FastScene, PhasedScene):
         self.start_timeline(
             self.phase_names(),
             inputs=(self.network.describe(), self.theme, self.words, self.font),
+            # The mathematics is the same LaTeX in every theme and language.
+            formula_inputs=self.network.describe(),
             optional=[hidden_phase(layer) for layer in range(hidden + 1, MAX_HIDDEN_LAYERS + 1)],
             stand_ins={hidden_phase(layer): STAND_IN_PHASE for layer in range(3, hidden + 1)},
         )

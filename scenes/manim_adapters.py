@@ -6,15 +6,6 @@ into manim, and checks first that what it relies on is there and as expected.
 When it is not (another manim release moved it), the render goes on without that
 speed-up, and one line on stderr says which speed-up is off and why.
 
-* **Redraw only what moves** (:meth:`FastScene.get_moving_mobjects`). manim's Cairo
-  renderer draws the still part of a frame once and, on every frame of an
-  animation, draws the moving part over it. It counts as moving everything drawn
-  after the first animated mobject, which in a scene with a large diagram is nearly
-  everything. Here only the animated mobjects, and whatever lies above one of them
-  on the same pixels during the animation, are redrawn. The frames are the same.
-  Relies on ``Scene.get_moving_mobjects(*animations)``, which
-  ``Scene.get_moving_and_static_mobjects`` calls to split the still image from
-  the moving part.
 * **Cache keys from the inputs** (:class:`KeyedCairoRenderer`). With caching on,
   manim decides whether a play can come from the cache by hashing everything on
   screen, about half a second per play here. A scene whose frames follow from
@@ -115,14 +106,13 @@ import tempfile
 import threading
 import traceback
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 from queue import Queue
-from types import MethodType
 
 import numpy as np
-from manim import Animation, Camera, Mobject, RendererType, Scene, config, logger
+from manim import Camera, Mobject, RendererType, Scene, config, logger
 from manim import __version__ as manim_version
 from manim.mobject.svg import svg_mobject
 from manim.renderer import cairo_renderer
@@ -373,62 +363,6 @@ class KeyedQuietCairoRenderer(KeyedCairoRenderer, QuietCairoRenderer):
     """Both: cache keys from the scene, and nothing drawn for a skipped play."""
 
 
-# ---------------------------------------------------------------------- redraw only what moves
-
-Box = tuple[float, float, float, float]
-
-
-def check_moving_mobjects() -> str | None:
-    """Why :meth:`FastScene.get_moving_mobjects` cannot narrow manim's choice, or None if it can."""
-    parameters = _parameters(Scene.get_moving_mobjects)
-    if parameters is None or [(p.name, p.kind) for p in parameters] != [
-        ("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
-        ("animations", inspect.Parameter.VAR_POSITIONAL),
-    ]:
-        return "Scene.get_moving_mobjects(*animations) has another signature"
-    split = getattr(Scene, "get_moving_and_static_mobjects", None)
-    if split is None or not _calls(split, "self.get_moving_mobjects("):
-        return "Scene.get_moving_and_static_mobjects no longer asks get_moving_mobjects what moves"
-    return None
-
-
-def _box(mobject: Mobject) -> Box | None:
-    """The mobject's own outline, without its submobjects, as (x0, y0, x1, y1)."""
-    points = mobject.points
-    if len(points) == 0:
-        return None
-    low = points.min(axis=0)
-    high = points.max(axis=0)
-    # A stroke reaches half its width beyond the points; a generous margin covers it.
-    margin = 0.06
-    return (low[0] - margin, low[1] - margin, high[0] + margin, high[1] + margin)
-
-
-def _overlap(a: Box, b: Box) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
-def _leaves(animation: Animation) -> Iterator[Animation]:
-    children = getattr(animation, "animations", None)
-    if children:
-        for child in children:
-            yield from _leaves(child)
-    else:
-        yield animation
-
-
-def _swept_boxes(animations: Iterable[Animation]) -> list[Box]:
-    """Every area an animation can paint: its mobjects now, and where they are going."""
-    boxes = []
-    for animation in animations:
-        for leaf in _leaves(animation):
-            for mobject in (getattr(leaf, "mobject", None), getattr(leaf, "target_mobject", None)):
-                if mobject is None:
-                    continue
-                boxes.extend(box for member in mobject.get_family() if (box := _box(member)) is not None)
-    return boxes
-
-
 # ---------------------------------------------------------------------- lighter copies
 
 
@@ -675,12 +609,19 @@ def return_freed_frames() -> None:
 
     glibc keeps a freed block in the heap of the thread that freed it, and after
     the first large block is freed it serves frames (8 MB at 1080p) from those
-    heaps too. Where encoding runs in threads of its own (manim 0.21 and later),
-    a render that draws faster than it encodes grows by hundreds of MB that it
-    no longer uses. Trimming after every play keeps the peak near what the
-    frames in flight need.
+    heaps too. Where encoding runs in threads of its own (manim 0.21 and later,
+    which have the public ``max_inflight_encoders`` setting), a render that
+    draws faster than it encodes grows by hundreds of MB that it no longer uses
+    (1.15 GB at -qh on 0.22, against 0.81 GB trimmed). Trimming after every play
+    keeps the peak near what the frames in flight need. Each trim costs time
+    (some 5 s of a -qh render), so releases with one encoder thread, whose peak
+    stays far below 1 GB untrimmed, are not trimmed.
     """
-    if _LIBC is not None and config.pixel_width * config.pixel_height >= TRIMMED_FRAME_PIXELS:
+    if (
+        _LIBC is not None
+        and hasattr(config, "max_inflight_encoders")
+        and config.pixel_width * config.pixel_height >= TRIMMED_FRAME_PIXELS
+    ):
         _LIBC.malloc_trim(0)
 
 
@@ -854,9 +795,6 @@ class FastScene(Scene):
     Whoever sets it promises that two plays with the same key render the same frames.
     """
 
-    narrow_redraw = True
-    """Redraw only what an animation can change; False draws every frame as plain manim does."""
-
     light_copies = True
     """Copies of formulas and texts share their parsed SVG paths; False copies them as plain manim does."""
 
@@ -929,12 +867,6 @@ class FastScene(Scene):
                 fast_preset=self.fast_preset,
             )
         super().__init__(renderer=renderer, camera_class=camera_class, **kwargs)
-        if self.narrow_redraw and (reason := check_moving_mobjects()) is not None:
-            speedup_off("redraw only what moves", reason)
-            self.narrow_redraw = False
-        if not self.narrow_redraw:
-            # Step aside: manim's own method, whatever its signature, answers for this scene.
-            self.get_moving_mobjects = MethodType(Scene.get_moving_mobjects, self)
 
     def _patch_manim(self) -> Patches:
         """Make the global patches this render asks for; :meth:`Patches.undo` takes them back."""
@@ -1149,26 +1081,3 @@ class FastScene(Scene):
             (False, False): cairo_renderer.CairoRenderer,
         }[(keyed, quiet)]
         return renderer_class(file_writer_class=writer, camera_class=camera_class, skip_animations=skip_animations)
-
-    def get_moving_mobjects(self, *animations: Animation) -> list[Mobject]:
-        if self.renderer.skip_animations:
-            return []  # a play that is skipped draws nothing
-        candidates = super().get_moving_mobjects(*animations)
-        if not candidates:
-            return candidates
-        animated = {member for animation in animations for member in animation.mobject.get_family()}
-        animated.update(
-            member for mobject in candidates if mobject.get_family_updaters() for member in mobject.get_family()
-        )
-        animated.update(member for mobject in self.foreground_mobjects for member in mobject.get_family())
-        covered = _swept_boxes(animations)
-        moving = []
-        for mobject in candidates:
-            box = _box(mobject)
-            if mobject in animated:
-                moving.append(mobject)
-            elif box is not None and any(_overlap(box, other) for other in covered):
-                # Drawn above something that moves, over the same pixels: it must be redrawn on top.
-                moving.append(mobject)
-                covered.append(box)
-        return moving

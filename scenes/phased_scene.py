@@ -161,6 +161,7 @@ class PhasedScene(Scene):
         *,
         optional: Iterable[str] = (),
         stand_ins: Mapping[str, str] | None = None,
+        formula_inputs: object = None,
     ) -> None:
         """Check ``PHASES`` against the phases the story plays, and fix every phase's frames.
 
@@ -173,7 +174,10 @@ class PhasedScene(Scene):
         data the story draws, say); with the code, the output format and the manim
         version, it names every play in manim's cache. Then every formula the
         story will ask for is typeset in one LaTeX run, so call this before the
-        story builds its first formula.
+        story builds its first formula. ``formula_inputs``, when given, is the
+        part of ``inputs`` that the formulas follow from (not the colours or
+        the words, say): a render that changes only the rest finds its formulas
+        typeset already.
         """
         with self.stop_on(TimingError):
             self.phases = check_phases(self.PHASES, phase_names, optional=optional, stand_ins=stand_ins)
@@ -182,7 +186,8 @@ class PhasedScene(Scene):
         self.clock = PhaseClock(0)
         self._inputs_digest = inputs_digest(type(self), inputs)
         # What the formulas follow from is known now, before the story builds any.
-        self.typeset_formulas_first(key=self._inputs_digest)
+        formulas = self._inputs_digest if formula_inputs is None else inputs_digest(type(self), formula_inputs)
+        self.typeset_formulas_first(key=formulas)
         # A preview draws its later phases in a second process, where it can; a scene
         # that hears of every step (a deck) hears of them all in this one.
         if (later := later_half(self.phases)) and type(self).on_step_end is PhasedScene.on_step_end:

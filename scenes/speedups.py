@@ -4,7 +4,7 @@ A scene takes the speed-ups in at its leaf, by inheriting ``FastScene`` (see
 ``manim_adapters``); the phased base and the story know nothing of them. Each
 entry here names one speed-up by the words of its one-line notice (``speed-up
 off: <name>: <reason>``), the class attribute that turns it off
-(``narrow_redraw = False``), and a one-line summary. The README's table of what
+(``light_copies = False``), and a one-line summary. The README's table of what
 each one saves, the test scene with every speed-up off, the benchmark's
 measurements and the harness that moves manim's internals are all read from
 this table.
@@ -48,12 +48,6 @@ class SpeedUp:
 
 
 REGISTRY: tuple[SpeedUp, ...] = (
-    SpeedUp(
-        "redraw only what moves",
-        "narrow_redraw",
-        "manim_adapters:check_moving_mobjects",
-        "each frame of an animation redraws the animated mobjects and what lies above them, not all drawn after",
-    ),
     SpeedUp(
         "cache keys from the inputs",
         "keyed_plays",
@@ -100,7 +94,7 @@ REGISTRY: tuple[SpeedUp, ...] = (
         "freed frames returned",
         "freed_frames_returned",
         "manim_adapters:check_freed_frames",
-        "with glibc, the memory of freed frames goes back to the system after every play",
+        "where manim encodes in threads (0.21 on), glibc hands freed frames back to the system after every play",
         frames="large",
     ),
     SpeedUp(

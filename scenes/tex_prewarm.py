@@ -392,8 +392,6 @@ def prewarm_formulas(
     ``rehearse_again`` False it is not, and the render that follows does both
     (see :class:`FormulaWatch`).
     """
-    if config.dry_run:
-        return 0  # no frame to hasten; the scene's formulas are typeset as it asks for them
     if key is not None and _all_typeset(_manifest(key)):
         return 0
     if (reason := check_prewarm()) is not None:

@@ -18,6 +18,16 @@ import pytest  # noqa: E402
 
 frames_comparison = importlib.import_module("manim.utils.testing.frames_comparison")
 
+# The suite runs in two processes (pytest-xdist, -n 2 in pyproject.toml). Each
+# has a media folder of its own for what it renders in its own process (dry
+# runs typeset formulas and write texts there), so neither reads a file that
+# the other is writing; every test that starts manim gives it a folder of its own.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+if _WORKER:
+    from manim import config as _manim_config
+
+    _manim_config.media_dir = str(ROOT / "media" / f"tests-{_WORKER}")
+
 # manim skips every frame comparison on cairo older than 1.18; Debian 12 ships 1.16,
 # which draws these shapes the same. Without this, the frame tests would silently skip.
 frames_comparison.MIN_CAIRO_VERSION = 11600
@@ -92,6 +102,7 @@ TIERS = {
         "test_scene.py",
         "test_steps.py",
         "test_phase_frames.py",
+        "test_cache_keys.py",
     ),
     # What can tell the releases apart: the adapters and speed-ups, frames, renders, the cache, the command line, decks.
     "releases": (
@@ -99,12 +110,10 @@ TIERS = {
         "test_adapters.py",
         "test_registry.py",
         "test_speed.py",
-        "test_redraw.py",
         "test_two_processes.py",
         "test_parsed_svgs.py",
         "test_restyle.py",
         "test_frames.py",
-        "test_cache_keys.py",
         "test_preview.py",
         "test_cli_errors.py",
         "test_render.py",
@@ -112,7 +121,7 @@ TIERS = {
         "test_deck.py",
     ),
 }
-"""Each test file's tier, marked on its tests: the second environment runs ``-m releases``."""
+"""Each test file's tier, marked on its tests unless a test is marked with the other: the second environment runs ``-m releases``."""
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -121,7 +130,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         name = item.path.name
         if name not in tier_of:
             raise pytest.UsageError(f"{name} has no tier: add it to TIERS in tests/conftest.py")
-        item.add_marker(tier_of[name])
+        own = [tier for tier in TIERS if item.get_closest_marker(tier) is not None]
+        if len(own) > 1:
+            raise pytest.UsageError(f"{item.nodeid} is marked with two tiers")
+        if not own:  # a test of another tier than its file's says so with a marker of its own
+            item.add_marker(tier_of[name])
     if config.getoption("--skip_render"):
         skip = pytest.mark.skip(reason="--skip_render")
         for item in items:

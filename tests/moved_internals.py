@@ -37,16 +37,6 @@ def move_play_hash() -> bool:
     return True
 
 
-def move_moving_mobjects() -> bool:
-    moving_mobjects = Scene.get_moving_mobjects
-
-    def get_moving_mobjects(self, *animations, include_updaters=True):
-        return moving_mobjects(self, *animations)
-
-    Scene.get_moving_mobjects = get_moving_mobjects
-    return True
-
-
 def move_glyph_copy() -> bool:
     def __deepcopy__(self, memo):
         return Mobject.__deepcopy__(self, memo)
@@ -148,7 +138,6 @@ def move_encoder_stream() -> bool:
 
 
 MOVERS: dict[str, Callable[[], bool] | None] = {
-    "redraw only what moves": move_moving_mobjects,
     "cache keys from the inputs": move_play_hash,
     "skipped plays draw nothing": move_frame_update,
     "x264 preset": move_encoder_stream,

@@ -109,6 +109,7 @@ LANGUAGES_EDIT = (
 
 
 @pytest.mark.render
+@pytest.mark.releases
 def test_an_edit_under_scenes_languages_gives_new_frames_from_the_cache(tmp_path):
     import shutil
     import subprocess
@@ -124,7 +125,7 @@ def test_an_edit_under_scenes_languages_gives_new_frames_from_the_cache(tmp_path
     (scenes / "short_intro.py").write_text(
         "from forward_pass import ForwardPassScene\n\n\n"
         "class ShortIntro(ForwardPassScene):\n"
-        "    PHASES = dict.fromkeys(ForwardPassScene.PHASES, 0.4)\n",
+        "    PHASES = dict.fromkeys(ForwardPassScene.PHASES, 1.0)\n",
         encoding="utf-8",
     )
     media = tmp_path / "media"

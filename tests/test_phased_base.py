@@ -15,8 +15,9 @@ import sys
 from pathlib import Path
 
 import av
-from manim import Scene, tempconfig
+from manim import Scene
 
+from dry_run import dry_run
 from phased_scene import PhasedScene
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,7 +60,7 @@ def test_the_phased_base_is_a_plain_scene():
 
 def test_a_story_on_the_plain_base_keeps_its_timeline_steps_and_keys():
     story = _story_class()
-    keys, steps, phases = [], [], []
+    keys, steps = [], []
 
     class Recorded(story):
         def play(self, *args, **kwargs):
@@ -69,16 +70,10 @@ def test_a_story_on_the_plain_base_keeps_its_timeline_steps_and_keys():
         def on_step_end(self, captions):
             steps.append((round(self.time, 4), captions))
 
-        def next_section(self, name="unnamed", *args, **kwargs):
-            phases.append(name)
-            super().next_section(name, *args, **kwargs)
-
-    with tempconfig({"dry_run": True, "frame_rate": 15}):
-        scene = Recorded()
-        scene.render()
-    assert round(scene.time * 15) == round(2.4 * 15)
-    assert phases == ["Draw", "Fill"]
-    assert steps == [(0.5, ["A square."]), (1.0, ["A circle."]), (2.4, ["And a second square."])]
+    run = dry_run(Recorded, frame_rate=15)
+    assert run.section_starts == {"Draw": 0.0, "Fill": 1.0}
+    # A beat is whole frames: half of 15 frames is 8 of them.
+    assert steps == [(round(8 / 15, 4), ["A square."]), (1.0, ["A circle."]), (2.4, ["And a second square."])]
     # Every play and every hold is named by what its frames follow from, each its own name.
     assert None not in keys
     assert len(set(keys)) == len(keys) == 5

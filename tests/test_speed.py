@@ -1,14 +1,15 @@
-"""The speed-ups change no frame: lighter copies, outlines traced once, one copy of the still image, families in one pass, parses kept, every formula in one LaTeX run, two processes for a preview, skipped plays drawn not at all.
+"""The speed-ups change no frame: every speed-up of the registry, each checked alone and all of them together.
 
 The cheap tier checks each speed-up on the installed manim, on a manim whose
 internals were moved in this process, and, for the formulas typeset together,
 that every glyph has the very points that manim's own typesetting gives it. The
-render tier renders a short variant of the scene with every speed-up that draws
-off and with all of them on, each from an empty LaTeX cache, and then once more
-with all of them on into the same folder, from the parses the first kept; it
-compares the videos frame by frame, pixel for pixel: the same frames, fed to
-the same encoder with the same settings, give the same video. The plain render
-draws in one process, the other two in two; their subtitles are the same too.
+render tier renders a short variant of the scene with every speed-up of the
+registry off (but the encoder preset) and with all of them on, each from an
+empty LaTeX cache, and then once more with all of them on into the same folder,
+from the parses the first kept; it compares the videos frame by frame, pixel
+for pixel: the same frames, fed to the same encoder with the same settings, give
+the same video. The plain render draws in one process, the other two in two;
+their subtitles are the same too.
 """
 
 from __future__ import annotations
@@ -51,8 +52,11 @@ from manim_adapters import (
     check_one_copy_camera,
     check_quiet_skips,
     check_tracing_camera,
+    encoder_options_are_public,
     share_svg_paths,
 )
+from moved_internals import MOVERS
+from speedups import REGISTRY
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENES = ROOT / "scenes"
@@ -411,21 +415,27 @@ def _frames(video: Path) -> list[np.ndarray]:
         return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
 
 
+@pytest.fixture(scope="module")
+def plain_render(tmp_path_factory) -> tuple[Path, str]:
+    """The short scene with every speed-up of the registry off (but the preset), from an empty LaTeX cache."""
+    return _render(tmp_path_factory.mktemp("plain"), "PlainShortScene")
+
+
 @pytest.mark.render
-def test_the_speedups_change_no_pixel(tmp_path):
-    plain, plain_err = _render(tmp_path, "PlainShortScene")
+def test_the_speedups_change_no_pixel(tmp_path, plain_render):
+    plain, plain_err = plain_render
     fast, fast_err = _render(tmp_path, "ShortScene")
     assert "speed-up off" not in fast_err
     # The later phases drawn in a second process, the first time from an empty LaTeX cache too.
     assert "in a second process" not in plain_err
     assert "Drawing from section 'Output layer' on in a second process" in fast_err
     # Each from an empty LaTeX cache: manim typeset the plain render's formulas one by one.
-    assert not list((tmp_path / "PlainShortScene").rglob("formulas-*.txt"))
+    assert not list(plain.parents[3].rglob("formulas-*.txt"))
     assert list((tmp_path / "ShortScene").rglob("formulas-*.txt"))
     # Once more into the same folder: every formula and text from the parse kept the first time.
     kept = sorted(path.name for path in (tmp_path / "ShortScene").rglob("*.parsed"))
     assert kept
-    assert not list((tmp_path / "PlainShortScene").rglob("*.parsed"))
+    assert not list(plain.parents[3].rglob("*.parsed"))
     again, again_err = _render(tmp_path, "ShortScene", media=tmp_path / "ShortScene")
     assert "speed-up off" not in again_err
     assert "in a second process" in again_err
@@ -495,3 +505,37 @@ def test_a_renderer_that_draws_another_way_draws_skipped_plays_as_manim_does(mon
         scene = FastScene()
     assert not isinstance(scene.renderer, QuietCairoRenderer)
     assert "speed-up off: skipped plays draw nothing" in capsys.readouterr().err
+
+
+def _psnr(a: np.ndarray, b: np.ndarray) -> float:
+    mse = np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2)
+    return float("inf") if mse == 0 else 10 * np.log10(255**2 / mse)
+
+
+@pytest.mark.render
+def test_a_render_on_moved_internals_is_still_right(tmp_path, plain_render):
+    """On a manim whose every internal moved, each speed-up steps aside in one line, and the video is plain manim's."""
+    scene_file = tmp_path / "short_scenes.py"
+    scene_file.write_text(SHORT_SCENES, encoding="utf-8")
+    media = tmp_path / "moved"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SCENES), str(ROOT / "tests")])}
+    env["COLUMNS"] = "1000"
+    command = [sys.executable, str(ROOT / "tests" / "moved_internals.py"), "-ql", "--disable_caching"]
+    command += ["--media_dir", str(media), str(scene_file), "ShortScene"]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    err = result.stderr
+    notices = [line for line in err.splitlines() if "speed-up off" in line]
+    # Every speed-up that relies on something of manim's, as the registry lists them.
+    expected = [s.name for s in REGISTRY if MOVERS[s.name] is not None]
+    if encoder_options_are_public():
+        expected.remove("x264 preset")
+    assert sorted(line.split(": ")[2] for line in notices) == sorted(expected), notices
+    assert "Traceback" not in err
+
+    (moved,) = media.rglob("ShortScene.mp4")
+    want, got = _frames(plain_render[0]), _frames(moved)
+    assert len(want) == len(got) == len(ForwardPassScene.PHASES) * FPS
+    worst = min(_psnr(a, b) for a, b in zip(want, got))
+    # The plain render's frames, at most encoded with another x264 preset: far above 35 dB.
+    assert worst > 35, f"a frame differs from the plain render: PSNR {worst:.1f} dB"
