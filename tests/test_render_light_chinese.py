@@ -31,6 +31,9 @@ from test_render import decode as decode_video
 pytestmark = pytest.mark.render
 
 CJK = re.compile(r"[\u3400-\u9fff]")
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+FUNCTION_NAMES = {"ReLU", "softmax"}
+"""Written the same in every language, as the class names are."""
 
 
 SCENE_NAME = "ShortLightChinese"
@@ -85,9 +88,13 @@ def test_the_video_is_light_and_lasts_the_sum_of_the_phases(video_dir: Path) -> 
     assert np.abs(corners - background).max() < 8, f"the corners are {corners.tolist()}, not the light background"
 
 
-def test_every_cue_is_chinese_and_the_last_ends_with_the_video(cues: list[srt.Subtitle]) -> None:
+def test_the_cues_are_chinese_and_the_last_ends_with_the_video(cues: list[srt.Subtitle]) -> None:
     assert cues
-    assert all(CJK.search(cue.content) for cue in cues), [cue.content for cue in cues if not CJK.search(cue.content)]
+    # In a second a cue gets its shortest wording: some are numbers alone, or the functions' names.
+    assert sum(bool(CJK.search(cue.content)) for cue in cues) >= len(cues) / 2, [cue.content for cue in cues]
+    as_written = FUNCTION_NAMES | {word for name in load_network().class_names for word in LATIN_WORD.findall(name)}
+    english = [cue.content for cue in cues if set(LATIN_WORD.findall(cue.content)) - as_written]
+    assert not english, english
     assert abs(cues[-1].end.total_seconds() - TOTAL_SECONDS) <= 1 / FPS
 
 
