@@ -4,6 +4,8 @@
     .venv/bin/python scripts/benchmark.py --quick          # only the 480p15 (-ql) measurements
     .venv/bin/python scripts/benchmark.py --python .venv/bin/python   # one environment only
     .venv/bin/python scripts/benchmark.py --json bench.json
+    .venv/bin/python scripts/benchmark.py --speedups       # what each speed-up of scenes/speedups.py saves, alone off
+    .venv/bin/python scripts/benchmark.py --rerender-without skipped_plays_draw_nothing --repeat 2
 
 Each environment given with ``--python`` (by default ``.venv``, the pinned manim,
 and ``.venv-newest``, the newest, whichever exist) is measured in the same run,
@@ -330,6 +332,15 @@ class Environment:
     renders: dict[str, Render] = field(default_factory=dict)
 
 
+def new_media(path: Path, env: Environment, latex: bool) -> Path:
+    """A new media folder at ``path``; with ``latex``, holding the formula and text caches of ``env``'s first render."""
+    path.mkdir()
+    if latex and env.latex_cache.exists():
+        for cache in env.latex_cache.iterdir():
+            shutil.copytree(cache, path / cache.name)
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Benchmark ForwardPassScene against a blank scene, on each manim environment (a report, not a test)."
@@ -392,12 +403,7 @@ def main(argv: list[str] | None = None) -> int:
     counter = iter(range(1_000_000))
 
     def fresh_media(env: Environment, latex: bool) -> Path:
-        path = workdir / f"media-{next(counter):02d}"
-        path.mkdir()
-        if latex and env.latex_cache.exists():
-            for cache in env.latex_cache.iterdir():
-                shutil.copytree(cache, path / cache.name)
-        return path
+        return new_media(workdir / f"media-{next(counter):02d}", env, latex)
 
     def one(env: Environment, label: str, file: Path, scene: str, quality: str, *, caching: bool, latex: bool):
         label = f"{env.version}: {label}"
@@ -570,12 +576,7 @@ def measure_speedups(environments, workdir: Path, scenes: Path, scene_file: Path
     counter = iter(range(1_000_000))
 
     def media(env: Environment, latex: bool) -> Path:
-        path = workdir / f"media-{next(counter):02d}"
-        path.mkdir()
-        if latex and env.latex_cache.exists():
-            for cache in env.latex_cache.iterdir():
-                shutil.copytree(cache, path / cache.name)
-        return path
+        return new_media(workdir / f"media-{next(counter):02d}", env, latex)
 
     def run(env: Environment, flag: str, quality: str) -> Render:
         latex = quality == "-ql"
