@@ -1,10 +1,16 @@
 """Everything that touches manim's internals, each checked before it is used.
 
-The scene is faster than plain manim in several ways. Where manim offers a public
-setting for one, that setting is used; where it does not, an adapter here reaches
-into manim, and checks first that what it relies on is there and as expected.
-When it is not (another manim release moved it), the render goes on without that
-speed-up, and one line on stderr says which speed-up is off and why.
+The scene is faster than plain manim in several ways, each an entry of the
+registry in ``speedups``, with a flag of :class:`FastScene` that turns it off
+alone. A story takes them in at its leaf (``class Story(FastScene,
+PhasedScene)``). They engage only on the manim releases the suite tests frame by
+frame (``speedups.TESTED_RELEASES``); elsewhere one line says so, and the scene
+renders with manim's own code. Where manim offers a public setting for one, that
+setting is used; where it does not, an adapter here reaches into manim, and
+checks first that what it relies on is there and as expected. When it is not
+(another manim release moved it), the render goes on without that speed-up, and
+one line on stderr says which speed-up is off and why. A patch of a manim class
+or module lasts as long as the render that made it (:class:`Patches`).
 
 * **Cache keys from the inputs** (:class:`KeyedCairoRenderer`). With caching on,
   manim decides whether a play can come from the cache by hashing everything on
@@ -64,9 +70,9 @@ speed-up, and one line on stderr says which speed-up is off and why.
   keeping each mobject's last place as manim does: the same list. Relies on
   ``Mobject.get_family(recurse)`` being one of those two.
 * **Freed frames returned to the system** (:func:`return_freed_frames`): with
-  glibc, the memory of freed frames goes back to the system after every play,
-  which keeps the peak memory of a 1080p render near what its frames in flight
-  need.
+  glibc, where manim encodes in threads of its own, the memory of freed frames
+  goes back to the system after every play, which keeps the peak memory of a
+  1080p render near what its frames in flight need.
 * **Parses kept** (``parsed_svgs``): what manim parsed from a formula's or a
   text's SVG file is kept beside the file, and a later render unpickles it
   rather than parsing the file again; ``parsed_svgs`` says what it relies on.
