@@ -169,7 +169,8 @@ def _say_once(topic: str, line: str) -> None:
 
 def speedup_off(speedup: str, reason: str) -> None:
     """Say once, in one line, that ``speedup`` (a name in the registry) is off and why; the render goes on without it."""
-    _say_once(speedups.by_name(speedup).name, f"{PROGRAM}: speed-up off: {speedup}: {reason}")
+    speedups.by_name(speedup)  # KeyError for a name the registry lacks
+    _say_once(speedup, f"{PROGRAM}: speed-up off: {speedup}: {reason}")
 
 
 _MISSING = object()
@@ -221,11 +222,10 @@ def encoder_options_are_public() -> bool:
 
 def check_encoder_options() -> str | None:
     """Make sure the public encoder options ask for :data:`X264_PRESET` unless the user chose a preset."""
-    options = config.video_encoder_options
-    if not isinstance(options, dict):
-        return f"config.video_encoder_options is a {type(options).__name__}, not a dict"
-    if "preset" not in options:
-        config.video_encoder_options = {**options, "preset": X264_PRESET}
+    if (reason := check_x264_preset()) is not None:
+        return reason
+    if "preset" not in config.video_encoder_options:
+        config.video_encoder_options = {**config.video_encoder_options, "preset": X264_PRESET}
     return None
 
 
@@ -1069,7 +1069,7 @@ class FastScene(Scene):
     ):
         writer = SceneFileWriter  # with public encoder options, __init__ has set the preset
         if fast_preset and not encoder_options_are_public():
-            if (reason := check_file_writer()) is not None:
+            if (reason := check_x264_preset()) is not None:
                 speedup_off("x264 preset", reason)
             else:
                 writer = FastEncodingWriter

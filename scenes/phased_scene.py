@@ -331,7 +331,7 @@ def inputs_digest(scene_class: type, inputs: object) -> str:
                 files.add(Path(inspect.getfile(cls)).resolve())
     for path in sorted(files):
         source = path.read_text(encoding="utf-8")
-        digest.update(str(path.name).encode() + b"\0")
+        digest.update(path.name.encode() + b"\0")
         digest.update((without_phase_tables(source) if "PHASES" in source else source).encode())
     digest.update(
         repr(
