@@ -10,7 +10,11 @@ The parameters file is JSON::
      "weights": [W1, W2, W3],
      "biases": [b1, b2, b3],
      "class_names": ["Class 0", "Class 1"],
-     "hidden_activation": "relu"}
+     "hidden_activation": "relu",
+     "output_activation": "softmax",
+     "loss": "cross_entropy",
+     "target": "Class 1",
+     "learning_rate": 0.1}
 
 ``layer_sizes`` has 3 to 6 entries: the inputs, one to four hidden layers and the
 classes. ``W_l`` is a list of rows with shape ``(layer_sizes[l + 1], layer_sizes[l])``,
@@ -21,10 +25,22 @@ output layer uses softmax. When ``weights`` and ``biases`` are both left out and
 ``seed`` is given, they are drawn from ``numpy.random.default_rng(seed)`` and
 rounded to two decimals.
 
+The output layer uses ``output_activation``: ``"softmax"`` (the default), whose
+outputs are probabilities, or ``"sigmoid"``, one value from 0 to 1 per output; the
+prediction is the largest output either way. The training step (:func:`training_step`)
+needs a ``loss`` that fits the output, ``"cross_entropy"`` after softmax (the
+default) or ``"squared_error"``, ``E = ½ Σ (t − o)²``, after sigmoid; a ``target``,
+a class name or index, or for squared error also a list of one number from 0 to 1
+per output; and a ``learning_rate`` above 0 and at most :data:`MAX_LEARNING_RATE`
+(:data:`DEFAULT_LEARNING_RATE` when left out). Only the training step needs a target.
+
 Every number must fit where it is shown: the inputs, weights and biases lie
 within ``MAX_PARAMETER`` of 0, and every ``z`` and ``a`` the forward pass computes
 within ``MAX_SHOWN_VALUE``, at the two decimals on screen. A file beyond either
 bound is refused, with the field, or the layer and neuron, that is out of range.
+The training step is held to the same bounds: every weight after the update within
+``MAX_PARAMETER``, and every loss, gradient and new value it shows within
+``MAX_SHOWN_VALUE``.
 """
 
 from __future__ import annotations
@@ -32,7 +48,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +56,17 @@ import numpy as np
 __all__ = [
     "ACTIVATIONS",
     "DEFAULT_ACTIVATION",
+    "DEFAULT_LEARNING_RATE",
+    "LOSSES",
+    "MAX_LEARNING_RATE",
+    "OUTPUT_ACTIVATIONS",
+    "LayerGradients",
+    "TrainingStep",
+    "backpropagate",
+    "derivative",
+    "loss_value",
+    "output_delta",
+    "training_step",
     "DEFAULT_NETWORK_PATH",
     "LEAKY_SLOPE",
     "MAX_HIDDEN_LAYERS",
@@ -112,10 +139,27 @@ class Network:
     source: str = "<memory>"
     hidden_activations: tuple[str, ...] = ()
     """One function name per hidden layer; left empty, every hidden layer uses ReLU."""
+    output_activation: str = "softmax"
+    """``"softmax"`` or ``"sigmoid"``."""
+    loss: str = ""
+    """``"cross_entropy"`` or ``"squared_error"``; left empty, the one that fits the output."""
+    target: np.ndarray | None = None
+    """What the outputs should be, one number per output (one-hot for a class), or ``None``: no training step."""
+    target_class: int | None = None
+    """The index of the target class, when the target was given as a class."""
+    learning_rate: float = 0.1
+    """``η``, the size of the training step."""
 
     def __post_init__(self) -> None:
         if not self.hidden_activations:
             object.__setattr__(self, "hidden_activations", (DEFAULT_ACTIVATION,) * (len(self.layer_sizes) - 2))
+        if not self.loss:
+            object.__setattr__(self, "loss", FITTING_LOSS[self.output_activation])
+
+    @property
+    def activations(self) -> tuple[str, ...]:
+        """The function of every layer after the inputs, the output layer's last."""
+        return (*self.hidden_activations, self.output_activation)
 
     @property
     def hidden_layer_count(self) -> int:
@@ -130,6 +174,11 @@ class Network:
             [vector.tolist() for vector in self.biases],
             self.class_names,
             self.hidden_activations,
+            self.output_activation,
+            self.loss,
+            None if self.target is None else self.target.tolist(),
+            self.target_class,
+            self.learning_rate,
         )
 
 
@@ -145,7 +194,7 @@ class LayerTrace:
     z: np.ndarray
     a: np.ndarray
     activation: str
-    """A name from :data:`ACTIVATIONS` for a hidden layer, ``"softmax"`` for the output layer."""
+    """A name from :data:`ACTIVATIONS` for a hidden layer, ``"softmax"`` or ``"sigmoid"`` for the output layer."""
 
     @property
     def products(self) -> np.ndarray:
@@ -171,7 +220,10 @@ class ForwardTrace:
 
     @property
     def probabilities(self) -> np.ndarray:
+        """The outputs: probabilities after softmax, values from 0 to 1 after sigmoid."""
         return self.layers[-1].a
+
+    outputs = probabilities
 
     @property
     def top_classes(self) -> tuple[int, ...]:
@@ -226,6 +278,13 @@ def tanh(z: np.ndarray) -> np.ndarray:
 ACTIVATIONS = {"relu": relu, "sigmoid": sigmoid, "tanh": tanh, "leaky_relu": leaky_relu}
 """The hidden layers' functions, by the name the parameters file gives them."""
 DEFAULT_ACTIVATION = "relu"
+OUTPUT_ACTIVATIONS = ("softmax", "sigmoid")
+"""The output layer's functions."""
+LOSSES = {"cross_entropy": "softmax", "squared_error": "sigmoid"}
+"""Each loss, by the name the parameters file gives it, and the output function it fits."""
+FITTING_LOSS = {output: loss for loss, output in LOSSES.items()}
+DEFAULT_LEARNING_RATE = 0.1
+MAX_LEARNING_RATE = 10.0
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -239,13 +298,173 @@ def forward(network: Network) -> ForwardTrace:
     """Run the forward pass and keep every intermediate value."""
     a = network.inputs
     layers = []
-    activations = (*network.hidden_activations, "softmax")
-    for index, (weights, bias, activation) in enumerate(zip(network.weights, network.biases, activations), 1):
+    for index, (weights, bias, activation) in enumerate(zip(network.weights, network.biases, network.activations), 1):
         z = weights @ a + bias
         out = softmax(z) if activation == "softmax" else ACTIVATIONS[activation](z)
         layers.append(LayerTrace(index, a, weights, bias, z, out, activation))
         a = out
     return ForwardTrace(network, tuple(layers))
+
+
+# ---------------------------------------------------------------------- learning
+
+
+def derivative(activation: str, z: np.ndarray) -> np.ndarray:
+    """Elementwise ``f′(z)`` of a hidden layer's function; ReLU's is taken as 0 at ``z = 0``."""
+    z = np.asarray(z, dtype=float)
+    if activation == "relu":
+        return np.where(z > 0, 1.0, 0.0)
+    if activation == "leaky_relu":
+        return np.where(z > 0, 1.0, LEAKY_SLOPE)
+    if activation == "sigmoid":
+        s = sigmoid(z)
+        return s * (1.0 - s)
+    if activation == "tanh":
+        return 1.0 - np.tanh(z) ** 2
+    raise ValueError(f"unknown function {activation!r}")
+
+
+def loss_value(output_layer: LayerTrace, target: np.ndarray, loss: str) -> float:
+    """The loss of one example.
+
+    Cross-entropy, ``L = −Σ y log p``, is computed from the logits
+    (``log p = z − log Σ e^z``), so that it stays finite where ``p`` underflows;
+    squared error is ``E = ½ Σ (t − o)²``.
+    """
+    target = np.asarray(target, dtype=float)
+    if loss == "cross_entropy":
+        z = output_layer.z
+        top = np.max(z)
+        log_p = z - top - np.log(np.sum(np.exp(z - top)))
+        return float(-np.sum(target * log_p))
+    if loss == "squared_error":
+        return float(0.5 * np.sum((target - output_layer.a) ** 2))
+    raise ValueError(f"unknown loss {loss!r}")
+
+
+def output_delta(output_layer: LayerTrace, target: np.ndarray, loss: str) -> np.ndarray:
+    """``δ = ∂L/∂z`` of the output layer: ``p − y`` for softmax with cross-entropy,
+    ``(o − t) · o (1 − o)`` for a sigmoid output with squared error."""
+    target = np.asarray(target, dtype=float)
+    if loss == "cross_entropy":
+        return output_layer.a - target
+    if loss == "squared_error":
+        o = output_layer.a
+        return (o - target) * o * (1.0 - o)
+    raise ValueError(f"unknown loss {loss!r}")
+
+
+@dataclass(frozen=True)
+class LayerGradients:
+    """What one layer's backward step computes, with every value kept."""
+
+    index: int
+    """As :attr:`LayerTrace.index`: 1 for the first hidden layer."""
+    delta: np.ndarray
+    """``δ = ∂L/∂z``, one per neuron."""
+    back: np.ndarray | None
+    """``Wᵀδ`` of the layer above, one per neuron: what flows back into this layer; ``None`` for the output layer."""
+    slope: np.ndarray | None
+    """``f′(z)``, one per neuron; ``None`` for the output layer."""
+    weights: np.ndarray
+    """``∂L/∂W = δ aᵀ``, with the shape of the layer's weights."""
+    bias: np.ndarray
+    """``∂L/∂b = δ``."""
+
+
+def backpropagate(trace: ForwardTrace, target: np.ndarray, loss: str) -> tuple[LayerGradients, ...]:
+    """The gradient of the loss with respect to every weight and bias, layer by layer, the first layer first.
+
+    This is the one implementation of the gradients: the animation shows its
+    numbers, and anything that trains a network calls it too.
+    """
+    layers = trace.layers
+    delta = output_delta(layers[-1], target, loss)
+    found = [LayerGradients(layers[-1].index, delta, None, None, np.outer(delta, layers[-1].inputs), delta)]
+    for layer, above in zip(reversed(layers[:-1]), reversed(layers[1:])):
+        back = above.weights.T @ delta
+        slope = derivative(layer.activation, layer.z)
+        delta = back * slope
+        found.append(LayerGradients(layer.index, delta, back, slope, np.outer(delta, layer.inputs), delta))
+    return tuple(reversed(found))
+
+
+@dataclass(frozen=True)
+class TrainingStep:
+    """One step of plain gradient descent on the network's own input and target, every value kept."""
+
+    before: ForwardTrace
+    loss: float
+    gradients: tuple[LayerGradients, ...]
+    """One per layer after the inputs, the first hidden layer first."""
+    after: ForwardTrace
+    """The forward pass of the updated network."""
+    loss_after: float
+
+    @property
+    def network(self) -> Network:
+        return self.before.network
+
+    @property
+    def updated(self) -> Network:
+        return self.after.network
+
+    @property
+    def learning_rate(self) -> float:
+        return self.network.learning_rate
+
+
+def training_step(network: Network) -> TrainingStep:
+    """Compute the loss, every gradient, the update ``W ← W − η ∂L/∂W`` and the forward pass after it.
+
+    Raises :class:`NetworkFileError` when the network has no target, when a weight
+    or bias after the update lies beyond ``MAX_PARAMETER``, or when a number the
+    step shows lies beyond ``MAX_SHOWN_VALUE``.
+    """
+    source = network.source
+    if network.target is None:
+        raise NetworkFileError(
+            source, "target", "missing field; the backward pass needs the class the network should give"
+        )
+    before = forward(network)
+    loss = loss_value(before.layers[-1], network.target, network.loss)
+    gradients = backpropagate(before, network.target, network.loss)
+    rate = network.learning_rate
+    new_weights = tuple(w - rate * g.weights for w, g in zip(network.weights, gradients))
+    new_biases = tuple(b - rate * g.bias for b, g in zip(network.biases, gradients))
+    count = len(network.layer_sizes)
+    for field, values in (("weights", new_weights), ("biases", new_biases)):
+        for layer, array in enumerate(values):
+            for where, value in np.ndenumerate(array):
+                if not math.isfinite(value) or abs(value) > MAX_PARAMETER:
+                    index = "".join(f"[{i}]" for i in where)
+                    raise NetworkFileError(
+                        source,
+                        f"{field}[{layer}]{index}",
+                        f"is {format_value(value)} after the update, beyond ±{MAX_PARAMETER:g}; "
+                        "make learning_rate smaller",
+                    )
+    for gradient in gradients:
+        where = layer_name(gradient.index, count)
+        for symbol, values in (("δ", gradient.delta), ("∂L/∂W", gradient.weights.ravel())):
+            for neuron, value in enumerate(values):
+                _check_shown(source, f"{where}, {symbol}[{neuron}]", value, "make the inputs or weights smaller")
+    updated = replace(network, weights=new_weights, biases=new_biases)
+    after = forward(updated)
+    check_trace(after, after_update=True)
+    loss_after = loss_value(after.layers[-1], network.target, network.loss)
+    for name, value in (("loss", loss), ("loss after the update", loss_after)):
+        _check_shown(source, name, value, "choose another target, or smaller weights")
+    return TrainingStep(before, loss, gradients, after, loss_after)
+
+
+def _check_shown(source: str, where: str, value: float, hint: str) -> None:
+    if not math.isfinite(value):
+        raise NetworkFileError(source, where, f"is not a finite number ({value})")
+    if abs(float(format_value(value))) > MAX_SHOWN_VALUE:
+        raise NetworkFileError(
+            source, where, f"{format_value(value)} is beyond ±{MAX_SHOWN_VALUE}, the most the screen can show; {hint}"
+        )
 
 
 def format_value(value: float, decimals: int = 2) -> str:
@@ -359,9 +578,63 @@ def parse_network(data: object, source: str = "<memory>") -> Network:
         if not isinstance(name, str) or not name.strip():
             raise fail(f"class_names[{index}]", "expected a non-empty string")
     activations = _hidden_activations(data.get("hidden_activation", DEFAULT_ACTIVATION), len(sizes) - 2, fail)
-    network = Network(sizes, inputs, weights, biases, tuple(name.strip() for name in names), source, activations)
+    output = data.get("output_activation", "softmax")
+    if output not in OUTPUT_ACTIVATIONS:
+        choices = ", ".join(f'"{name}"' for name in OUTPUT_ACTIVATIONS)
+        raise fail("output_activation", f"unknown function {output!r}; expected one of {choices}")
+    loss = data.get("loss", FITTING_LOSS[output])
+    if loss not in LOSSES:
+        choices = ", ".join(f'"{name}"' for name in LOSSES)
+        raise fail("loss", f"unknown loss {loss!r}; expected one of {choices}")
+    if LOSSES[loss] != output:
+        raise fail(
+            "loss",
+            f'"{loss}" does not fit a {output} output; a {output} output takes "{FITTING_LOSS[output]}", '
+            f'and "{loss}" needs "output_activation": "{LOSSES[loss]}"',
+        )
+    class_names = tuple(name.strip() for name in names)
+    target, target_class = _target(data.get("target"), class_names, loss, fail)
+    rate = data.get("learning_rate", DEFAULT_LEARNING_RATE)
+    if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not math.isfinite(rate):
+        raise fail("learning_rate", f"expected a number above 0 and at most {MAX_LEARNING_RATE:g}, got {_kind(rate)}")
+    if not 0 < rate <= MAX_LEARNING_RATE:
+        raise fail("learning_rate", f"{rate:g} is out of range; it lies above 0 and at most {MAX_LEARNING_RATE:g}")
+    network = Network(
+        sizes, inputs, weights, biases, class_names, source, activations, output, loss, target, target_class, float(rate)
+    )
     check_trace(forward(network))
     return network
+
+
+def _target(value, class_names, loss, fail) -> tuple[np.ndarray | None, int | None]:
+    """The target as one number per output, and the target class's index when it names one."""
+    count = len(class_names)
+    if value is None:
+        return None, None
+    listed = ", ".join(repr(name) for name in class_names)
+    expected = f"a class name ({listed}) or an index from 0 to {count - 1}"
+    if isinstance(value, str):
+        if value.strip() not in class_names:
+            raise fail("target", f"unknown class {value!r}; expected {expected}")
+        index = class_names.index(value.strip())
+    elif _is_int(value):
+        if not 0 <= value < count:
+            raise fail("target", f"class index {value} is out of range; expected {expected}")
+        index = value
+    elif isinstance(value, list) and loss == "squared_error":
+        if len(value) != count:
+            raise fail("target", f"expected {count} numbers, one per output, got {len(value)}")
+        for position, item in enumerate(value):
+            if isinstance(item, bool) or not isinstance(item, (int, float)) or not math.isfinite(item):
+                raise fail(f"target[{position}]", f"expected a number from 0 to 1, got {_kind(item)}")
+            if not 0 <= item <= 1:
+                raise fail(f"target[{position}]", f"{item:g} is out of range; a target output lies from 0 to 1")
+        return np.array(value, dtype=float), None
+    elif isinstance(value, list):
+        raise fail("target", 'a list of target outputs needs "loss": "squared_error"; cross-entropy takes ' + expected)
+    else:
+        raise fail("target", f"expected {expected}, got {_kind(value)}")
+    return np.eye(count)[index], index
 
 
 def _hidden_activations(value, hidden, fail) -> tuple[str, ...]:
@@ -392,17 +665,19 @@ def layer_name(index: int, layer_count: int) -> str:
     return "output layer" if index == layer_count - 1 else f"hidden layer {index}"
 
 
-def check_trace(trace: ForwardTrace) -> None:
+def check_trace(trace: ForwardTrace, after_update: bool = False) -> None:
     """Refuse a forward pass with a value that is not finite or too large to show.
 
     Raises :class:`NetworkFileError` naming the network's file, then the layer and
-    the neuron of the first such value.
+    the neuron of the first such value (``after the update`` for the training step's second pass).
     """
     count = len(trace.network.layer_sizes)
     for layer in trace.layers:
         for symbol, values in (("z", layer.z), ("a", layer.a)):
             for neuron, value in enumerate(values):
                 where = f"{layer_name(layer.index, count)}, neuron {neuron}"
+                if after_update:
+                    where += " after the update"
                 if not math.isfinite(value):
                     raise NetworkFileError(trace.network.source, where, f"{symbol} is not a finite number ({value})")
                 if abs(float(format_value(value))) > MAX_SHOWN_VALUE:

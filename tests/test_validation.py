@@ -123,6 +123,7 @@ def seeded_data(sizes: list[int]) -> dict:
     data = good_data()
     del data["weights"], data["biases"]
     data.update(layer_sizes=sizes, inputs=[0.5] * sizes[0], seed=1, class_names=[f"C{i}" for i in range(sizes[-1])])
+    data["target"] = "C1"
     return data
 
 
