@@ -103,6 +103,7 @@ TIERS = {
         "test_steps.py",
         "test_phase_frames.py",
         "test_cache_keys.py",
+        "test_gradients.py",
     ),
     # What can tell the releases apart: the adapters and speed-ups, frames, renders, the cache, the command line, decks.
     "releases": (
