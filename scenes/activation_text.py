@@ -31,11 +31,17 @@ class FunctionText:
         What the panel's rule adds after ``a = f(z)`` to define the function, or ``""``.
     example
         The function applied to a real number, as the worked example writes it.
+    slope
+        Its derivative ``f′(z)``, defined: the backward pass's rule.
+    slope_example
+        The derivative at a real number, as the backward pass's worked example writes it.
     """
 
     apply: Callable[[str], str]
     definition: str
     example: Callable[[float], str]
+    slope: str
+    slope_example: Callable[[float], str]
 
 
 FUNCTION_TEXT = {
@@ -43,21 +49,29 @@ FUNCTION_TEXT = {
         apply=lambda z: rf"\mathrm{{ReLU}}({z})",
         definition="",
         example=lambda z: rf"\mathrm{{ReLU}}({format_value(z)})",
+        slope=r"\mathrm{ReLU}'(z) = \begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}",
+        slope_example=lambda z: rf"\mathrm{{ReLU}}'({format_value(z)})",
     ),
     "sigmoid": FunctionText(
         apply=lambda z: rf"\sigma({z})",
         definition=r"= \frac{1}{1 + e^{-z}}",
         example=lambda z: rf"\sigma({format_value(z)})",
+        slope=r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z))",
+        slope_example=lambda z: rf"\sigma'({format_value(z)})",
     ),
     "tanh": FunctionText(
         apply=lambda z: rf"\tanh({z})",
         definition="",
         example=lambda z: rf"\tanh({format_value(z)})",
+        slope=r"\tanh'(z) = 1 - \tanh^2(z)",
+        slope_example=lambda z: rf"\tanh'({format_value(z)})",
     ),
     "leaky_relu": FunctionText(
         apply=lambda z: rf"\max({SLOPE}\,{z},\ {z})",
         definition="",
         example=lambda z: rf"\max({SLOPE} \cdot {format_factor(z)},\ {format_value(z)})",
+        slope=rf"f'(z) = \begin{{cases}} 1 & z > 0 \\ {SLOPE} & z \le 0 \end{{cases}}",
+        slope_example=lambda z: rf"f'({format_value(z)})",
     ),
 }
 """The TeX for every hidden-layer function, by the name the parameters file gives it."""

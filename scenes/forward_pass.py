@@ -47,6 +47,7 @@ from panels import (
     ProbabilityPanel,
     activation_line,
     fit_within,
+    sigmoid_lines,
     softmax_lines,
     surround,
     weighted_sum_lines,
@@ -87,7 +88,7 @@ def hidden_phase(layer: int) -> str:
 
 
 class ForwardPassScene(FastScene, PhasedScene):
-    """A forward pass: the inputs, one to four hidden layers, and softmax at the output.
+    """A forward pass: the inputs, one to four hidden layers, and softmax or sigmoid at the output.
 
     Subclass it and override ``PHASES`` to change the pacing; every beat inside a
     phase is a share of that phase's seconds, so the video always lasts the sum of
@@ -133,32 +134,49 @@ class ForwardPassScene(FastScene, PhasedScene):
             self.words = language_named(self.LANGUAGE)
             self.font = choose_font(self.words, [*self.words.texts(), *self.network.class_names])
             check_latex()
-        self.trace = forward(self.network)
-        hidden = self.network.hidden_layer_count
+            self.trace = forward(self.network)
+            self.compute()
+        optional, stand_ins = self.phases_per_layer()
         self.start_timeline(
             self.phase_names(),
             inputs=(self.network.describe(), self.theme, self.words, self.font),
             # The mathematics is the same LaTeX in every theme and language.
             formula_inputs=self.network.describe(),
-            optional=[hidden_phase(layer) for layer in range(hidden + 1, MAX_HIDDEN_LAYERS + 1)],
-            stand_ins={hidden_phase(layer): STAND_IN_PHASE for layer in range(3, hidden + 1)},
+            optional=optional,
+            stand_ins=stand_ins,
         )
         self.weight_labels: dict[int, VGroup] = {}
         self.camera.background_color = self.theme.background
         self._build_frame()
+
+    def compute(self) -> None:
+        """Compute what the story needs beyond the forward pass; a ``NetworkFileError`` here stops in one line."""
 
     def phase_names(self) -> list[str]:
         """The phases this network's story plays, in order: one per hidden layer between the fixed ones."""
         hidden = [hidden_phase(layer) for layer in range(1, self.network.hidden_layer_count + 1)]
         return ["Intro", "Input layer", *hidden, "Output layer", "Prediction", "Weight matrix", "Outro"]
 
+    def phases_per_layer(self) -> tuple[list[str], dict[str, str]]:
+        """The hidden layers' phases that this network lacks, and the entry each layer without its own takes."""
+        hidden = self.network.hidden_layer_count
+        optional = [hidden_phase(layer) for layer in range(hidden + 1, MAX_HIDDEN_LAYERS + 1)]
+        return optional, {hidden_phase(layer): STAND_IN_PHASE for layer in range(3, hidden + 1)}
+
+    @property
+    def heading(self) -> str:
+        """The title at the top."""
+        return self.words.title
+
     def _build_frame(self) -> None:
         network, trace, theme, words = self.network, self.trace, self.theme, self.words
         sizes = ", ".join(str(size) for size in network.layer_sizes)
         compact = max(network.layer_sizes) >= COMPACT_HEADER_FROM
-        self.title = Text(words.title, font=self.font, font_size=34 if compact else 42, weight=BOLD, color=theme.text)
+        self.title = Text(self.heading, font=self.font, font_size=34 if compact else 42, weight=BOLD, color=theme.text)
         self.architecture = Text(
-            words.architecture.format(sizes=sizes, hidden=words.hidden_summary(network.hidden_activations)),
+            words.architecture.format(
+                sizes=sizes, hidden=words.hidden_summary(network.hidden_activations), output=network.output_activation
+            ),
             font=self.font,
             font_size=22 if compact else 24,
             color=theme.dim_text,
@@ -223,8 +241,12 @@ class ForwardPassScene(FastScene, PhasedScene):
 
     def _rule(self, equation: str, activation: str) -> VGroup:
         """The left column of the panel: the layer equation and the activation."""
+        return self._rule_rows([(self.words.layer_caption, equation), (self.words.activation_caption, activation)])
+
+    def _rule_rows(self, captioned: list[tuple[str, str]]) -> VGroup:
+        """The left column of the panel: each row a caption and a formula, the formulas aligned."""
         rows = VGroup()
-        for caption, tex in ((self.words.layer_caption, equation), (self.words.activation_caption, activation)):
+        for caption, tex in captioned:
             label = Text(caption, font=self.font, font_size=22, color=self.theme.dim_text)
             math = MathTex(tex, font_size=38, color=self.theme.text)
             rows.add(VGroup(label, math))
@@ -289,6 +311,7 @@ class ForwardPassScene(FastScene, PhasedScene):
                 sizes=", ".join(map(str, self.network.layer_sizes)),
                 functions=self.words.intro_summary(functions),
                 names=self.words.function_names(functions),
+                output=self.network.output_activation,
             )
             self.beat(Write(self.title), FadeIn(self.architecture, shift=0.2 * DOWN), share=0.3)
             self.beat(self.diagram.create(), share=0.45)
@@ -403,8 +426,13 @@ class ForwardPassScene(FastScene, PhasedScene):
         trace = self.trace.layers[-1]
         diagram = self.diagram
         output = len(diagram.layer_sizes) - 1
-        rule = self._rule(r"z = Wx + b", r"p = \mathrm{softmax}(z)")
-        softmax = self._in_work_area(softmax_lines(trace, self.trace.prediction, self.work_width, theme=self.theme))
+        sigmoid = trace.activation == "sigmoid"
+        rule = self._rule(r"z = Wx + b", r"o = \sigma(z)" if sigmoid else r"p = \mathrm{softmax}(z)")
+        softmax = self._in_work_area(
+            (sigmoid_lines if sigmoid else softmax_lines)(
+                trace, self.trace.prediction, self.work_width, theme=self.theme
+            )
+        )
         panel = self.probability_panel
         logits = "(" + ", ".join(format_value(z) for z in trace.z) + ")"
         probabilities = "(" + ", ".join(format_value(p) for p in trace.a) + ")"
@@ -414,7 +442,11 @@ class ForwardPassScene(FastScene, PhasedScene):
             self.beat(*diagram.flow_into(output), share=0.12)
             self.beat(*diagram.activate(output, trace.z, np.zeros_like(trace.z)), share=0.08)
             self.pause_point()
-            self._say(self.words.say_softmax, logits=logits, probabilities=probabilities)
+            self._say(
+                self.words.say_sigmoid_output if sigmoid else self.words.say_softmax,
+                logits=logits,
+                probabilities=probabilities,
+            )
             self.beat(fade_in(softmax[0]), share=0.08)
             self.beat(Write(softmax[1]), share=0.12)
             self.pause_point()
@@ -457,6 +489,10 @@ class ForwardPassScene(FastScene, PhasedScene):
             equation = " = ".join(f"p_{{{index}}}" for index in top) + f" = {probability}"
             verdict_text = words.tie.format(names=shown, probability=probability)
             cue = (words.say_tie, {"names": words.listed(names), "probability": probability})
+        elif self.network.output_activation == "sigmoid":
+            equation = r"\hat{y} = \arg\max_i\, o_i = " + str(top[0])
+            verdict_text = words.prediction_output.format(name=names[0], probability=probability)
+            cue = (words.say_prediction_output, {"name": names[0], "probability": probability})
         else:
             equation = r"\hat{y} = \arg\max_i\, p_i = " + str(top[0])
             verdict_text = words.prediction.format(name=names[0], probability=probability)
@@ -523,6 +559,9 @@ class ForwardPassScene(FastScene, PhasedScene):
         if trace.is_tie:
             result = words.summary_tie.format(inputs=inputs, names=shown, probability=probability)
             cue = (words.say_outro_tie, {"names": words.listed(names)})
+        elif self.network.output_activation == "sigmoid":
+            result = words.summary_output.format(inputs=inputs, name=names[0], probability=probability)
+            cue = (words.say_outro_output, {"name": names[0]})
         else:
             result = words.summary.format(inputs=inputs, name=names[0], probability=probability)
             cue = (words.say_outro, {"name": names[0]})

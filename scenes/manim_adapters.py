@@ -705,13 +705,16 @@ def _make_own_folders() -> dict[str, Path]:
     folders could read a file the other is writing. They are made before the
     process starts, while nothing writes. An SVG file of a text is copied;
     every other file, which nothing rewrites in place, is linked. The folders
-    lie inside the shared ones, so that parses kept there are found.
+    lie inside the shared ones, so that parses kept there are found. Their names
+    end in ``.svg``: when manim typesets a formula itself, it deletes every entry
+    of its formula folder whose suffix is not ``.svg`` or ``.tex``, and would fail
+    on a folder.
     """
     folders = {}
     for name in _SHARED_FOLDERS:
         shared = config.get_dir(name)
         shared.mkdir(parents=True, exist_ok=True)
-        own = Path(tempfile.mkdtemp(prefix=".process-", dir=shared))
+        own = Path(tempfile.mkdtemp(prefix=".process-", suffix=".svg", dir=shared))
         folders[name] = own
         for file in shared.iterdir():
             if not file.is_file():

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from manim import (
     DOWN,
+    LEFT,
     TAU,
     UP,
     Animation,
@@ -27,7 +28,7 @@ from manim import (
     VMobject,
 )
 
-from network_model import format_value
+from network_model import format_signed, format_value
 from restyle import fade_in, restyle
 from style import (
     DARK,
@@ -55,6 +56,10 @@ WEIGHT_LABEL_FONT_SIZE = 26
 """The weight labels' size at full spacing; denser layers get smaller labels."""
 WEIGHT_LABEL_POSITION = 0.36
 """How far along its edge, from the source neuron, a weight label sits."""
+GRADIENT_TAG_HEIGHT = 0.62
+"""A δ tag's height, in neuron spacings at most: neighbouring tags keep a gap."""
+GRADIENT_TAG_ROOM = 0.42
+"""A δ tag's width, as a share of the room between two layers at most."""
 
 
 def dashed_ring(radius: float, dashes: int, dashed_share: float = 0.55) -> VMobject:
@@ -333,6 +338,72 @@ class NetworkDiagram(VGroup):
     def dim_edges(self, connections: Sequence[int], opacity: float = 0.08) -> list[Animation]:
         """Fade the edges of the given connections into the background."""
         return [restyle(line, VMobject.set_stroke, opacity=opacity) for c in connections for line in self.edges[c]]
+
+    # ------------------------------------------------------------------ the backward pass
+
+    def gradient_tag(self, layer: int, index: int, value: float) -> VGroup:
+        """``δ`` of one neuron, signed (``+0.73``, ``−0.73``), on a tag just left of the neuron, in the gradient's colour.
+
+        The left, where the edges come in: the right of the output layer holds the
+        class names, and the tags of a hidden layer leave the weights' side free.
+        """
+        neuron = self.layers[layer][index]
+        color = self.theme.gradient
+        label = MathTex(format_signed(value), font_size=26, color=color)
+        label.scale_to_fit_height(self.radius * 0.5)
+        room = GRADIENT_TAG_ROOM * (self._layer_xs[1] - self._layer_xs[0] - 2 * self.radius)
+        if label.width + 0.14 > room:
+            label.scale_to_fit_width(room - 0.14)
+        tag = RoundedRectangle(
+            width=label.width + 0.14,
+            height=min(label.height + 0.12, GRADIENT_TAG_HEIGHT * self.spacing),
+            corner_radius=0.05,
+            stroke_width=2,
+        )
+        tag.set_fill(self.theme.background, opacity=1.0).set_stroke(color, opacity=1.0)
+        tag.next_to(neuron, LEFT, buff=0.06)
+        label.move_to(tag)
+        return VGroup(tag, label)
+
+    def flow_back(self, layer: int) -> list[Animation]:
+        """Pulses in the gradient's colour run backward along every edge from ``layer`` to the layer before it."""
+        pulses = []
+        for line in self.edges[layer - 1]:
+            pulse = Line(line.get_end(), line.get_start())
+            pulse.set_stroke(self.theme.gradient, width=line.get_stroke_width() + 3, opacity=1.0)
+            pulses.append(ShowPassingFlash(pulse, time_width=0.6))
+        return pulses
+
+    def spotlight_from(self, layer: int, source: int, dim_to: float = 0.12) -> list[Animation]:
+        """Bring out the edges that leave neuron ``source`` of ``layer`` and dim the rest out of that layer."""
+        focus = {id(self.edge(layer, target, source)) for target in range(self.layer_sizes[layer + 1])}
+        return [
+            restyle(line, VMobject.set_stroke, opacity=1.0 if id(line) in focus else dim_to)
+            for line in self.edges[layer]
+        ]
+
+    def glow_gradients(self, connection: int, gradients: np.ndarray) -> list[Animation]:
+        """Every edge of ``connection`` glows in the gradient's colour by its ``|∂L/∂w|``."""
+        largest = float(np.max(np.abs(gradients)))
+        animations = []
+        for (target, source), gradient in np.ndenumerate(gradients):
+            style = self.theme.gradient_edge_style(gradient, largest)
+            line = self.edge(connection, target, source)
+            animations.append(restyle(line, VMobject.set_stroke, style.color, width=style.width, opacity=style.opacity))
+        return animations
+
+    def reweight(self, weights: Sequence[np.ndarray]) -> list[Animation]:
+        """Every edge takes the width and colour of its new weight, on the scale the old weights set."""
+        self.weights = tuple(np.asarray(matrix, dtype=float) for matrix in weights)
+        animations = []
+        for connection, matrix in enumerate(self.weights):
+            for (target, source), weight in np.ndenumerate(matrix):
+                style = self.theme.edge_style(weight, self.max_abs_weight)
+                line = self.edge(connection, target, source)
+                animations.append(
+                    restyle(line, VMobject.set_stroke, style.color, width=style.width, opacity=style.opacity)
+                )
+        return animations
 
     def restore_edges(self, layer: int) -> list[Animation]:
         """Undo :meth:`spotlight` and :meth:`dim_edges`: every edge into ``layer`` returns to its weight's style."""

@@ -82,6 +82,7 @@ __all__ = [
     "NetworkFileError",
     "check_trace",
     "format_factor",
+    "format_signed",
     "format_value",
     "forward",
     "load_network",
@@ -343,8 +344,10 @@ def loss_value(output_layer: LayerTrace, target: np.ndarray, loss: str) -> float
 
 
 def output_delta(output_layer: LayerTrace, target: np.ndarray, loss: str) -> np.ndarray:
-    """``δ = ∂L/∂z`` of the output layer: ``p − y`` for softmax with cross-entropy,
-    ``(o − t) · o (1 − o)`` for a sigmoid output with squared error."""
+    """``δ = ∂L/∂z`` of the output layer.
+
+    ``p − y`` for softmax with cross-entropy, ``(o − t) · o (1 − o)`` for a sigmoid output with squared error.
+    """
     target = np.asarray(target, dtype=float)
     if loss == "cross_entropy":
         return output_layer.a - target
@@ -475,6 +478,12 @@ def format_value(value: float, decimals: int = 2) -> str:
     return text
 
 
+def format_signed(value: float) -> str:
+    """``value`` with its sign always written: ``+0.73``, ``-0.73``, and ``0.00`` for what shows as zero."""
+    text = format_value(value)
+    return text if text.startswith("-") or float(text) == 0 else f"+{text}"
+
+
 def format_factor(value: float) -> str:
     """``value`` as a factor inside a product: ``0.50``, or ``(-0.50)`` in parentheses."""
     text = format_value(value)
@@ -600,7 +609,18 @@ def parse_network(data: object, source: str = "<memory>") -> Network:
     if not 0 < rate <= MAX_LEARNING_RATE:
         raise fail("learning_rate", f"{rate:g} is out of range; it lies above 0 and at most {MAX_LEARNING_RATE:g}")
     network = Network(
-        sizes, inputs, weights, biases, class_names, source, activations, output, loss, target, target_class, float(rate)
+        sizes,
+        inputs,
+        weights,
+        biases,
+        class_names,
+        source,
+        activations,
+        output,
+        loss,
+        target,
+        target_class,
+        float(rate),
     )
     check_trace(forward(network))
     return network

@@ -32,7 +32,9 @@ __all__ = [
     "activation_line",
     "fit_within",
     "surround",
+    "sigmoid_lines",
     "softmax_lines",
+    "sum_lines",
     "weighted_sum_lines",
     "weighted_sum_terms",
     "weighted_sum_text",
@@ -108,11 +110,26 @@ def weighted_sum_lines(layer: LayerTrace, neuron: int, max_width: float, *, them
     The weights are coloured by sign, like their edges. When one line would be
     too small to read, the sum is broken over two lines.
     """
-    theme = theme or DARK
-    terms = weighted_sum_terms(layer, neuron)
+    tail = [_signed(layer.bias[neuron]), "= " + format_value(layer.z[neuron])]
     head = neuron_symbol("z", layer.index, neuron) + " ="
-    bias = _signed(layer.bias[neuron])
-    result = "= " + format_value(layer.z[neuron])
+    return sum_lines(head, weighted_sum_terms(layer, neuron), tail, max_width, theme=theme)
+
+
+def sum_lines(
+    head: str,
+    terms: Sequence[tuple[str, str, str, float]],
+    tail: Sequence[str],
+    max_width: float,
+    *,
+    theme: Theme | None = None,
+    factor_color=None,
+) -> VGroup:
+    """``head w0 f0 + w1 f1 + ... tail``: a sum of products of weights and factors, broken over two lines if long.
+
+    ``terms`` are ``(sign, |w|, factor, w)`` as :func:`weighted_sum_terms` gives them;
+    each weight is coloured by its sign, each factor in ``factor_color`` (the text's by default).
+    """
+    theme = theme or DARK
 
     def build(rows: Sequence[Sequence[tuple[str, str, str, float]]]) -> VGroup:
         lines = VGroup()
@@ -123,11 +140,15 @@ def weighted_sum_lines(layer: LayerTrace, neuron: int, max_width: float, *, them
                 if sign:
                     parts.append(sign)
                     colors.append(theme.text)
-                parts += [weight, r"\cdot " + factor]
-                colors += [theme.weight_color(w), theme.text]
+                if factor_color is None:
+                    parts += [weight, r"\cdot " + factor]
+                    colors += [theme.weight_color(w), theme.text]
+                else:
+                    parts += [weight, r"\cdot", factor]
+                    colors += [theme.weight_color(w), theme.text, factor_color]
             if row_index == len(rows) - 1:
-                parts += [bias, result]
-                colors += [theme.text, theme.text]
+                parts += list(tail)
+                colors += [theme.text] * len(tail)
             line = MathTex(*parts, font_size=MATH_FONT_SIZE)
             for part, color in zip(line, colors):
                 part.set_color(color)
@@ -173,6 +194,24 @@ def softmax_lines(layer: LayerTrace, winner: int, max_width: float, *, theme: Th
         color=theme.text,
     )
     lines = VGroup(logits, probability).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+    return fit_within(lines, max_width)
+
+
+def sigmoid_lines(layer: LayerTrace, winner: int, max_width: float, *, theme: Theme | None = None) -> VGroup:
+    """The logits and the sigmoid of the winning output, with the real numbers."""
+    theme = theme or DARK
+    logits = MathTex(
+        "z = (" + ",\\ ".join(format_value(value) for value in layer.z) + ")",
+        font_size=MATH_FONT_SIZE,
+        color=theme.text,
+    )
+    z = format_value(layer.z[winner])
+    output = MathTex(
+        f"o_{{{winner}}} = \\sigma({z}) = \\frac{{1}}{{1 + e^{{-({z})}}}} = {format_value(layer.a[winner])}",
+        font_size=MATH_FONT_SIZE,
+        color=theme.text,
+    )
+    lines = VGroup(logits, output).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
     return fit_within(lines, max_width)
 
 

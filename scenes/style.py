@@ -115,6 +115,9 @@ class Theme:
     negative_weight: ManimColor = _color("text")
     winner: ManimColor = _color("text")
     """The top class: the box, the ring, and the sentence that names it."""
+    gradient: ManimColor = _color("text")
+    """A gradient: a δ and its tag, a ∂L/∂w and its number, the pulses that run backward, the
+    edges that glow by ``|∂L/∂w|``. Its sign is written (``+0.73``, ``−0.73``), never only coloured."""
 
     accent: ManimColor = _color("graphic")
     """What the viewer should look at now: pulses, markers, a circled rule."""
@@ -147,6 +150,16 @@ class Theme:
             opacity=EDGE_MIN_OPACITY + (EDGE_MAX_OPACITY - EDGE_MIN_OPACITY) * strength,
         )
 
+    def gradient_edge_style(self, gradient: float, max_abs_gradient: float) -> EdgeStyle:
+        """An edge that glows by ``|∂L/∂w|``: the gradient's colour, wider and brighter as it grows."""
+        strength = abs(gradient) / max_abs_gradient if max_abs_gradient > 0 else 0.0
+        strength = float(np.clip(strength, 0.0, 1.0))
+        return EdgeStyle(
+            color=self.gradient,
+            width=EDGE_MIN_WIDTH + (EDGE_MAX_WIDTH - EDGE_MIN_WIDTH) * strength,
+            opacity=0.15 + (EDGE_MAX_OPACITY - 0.15) * strength,
+        )
+
     def neuron_fill_color(self, level: float) -> ManimColor:
         """An idle neuron has the idle fill; a fully active one, the active colour."""
         return interpolate_color(self.idle_neuron, self.active_neuron, float(level))
@@ -166,6 +179,7 @@ DARK = Theme(
     positive_weight=ManimColor("#56B4E9"),  # Okabe-Ito sky blue
     negative_weight=ManimColor("#E69F00"),  # Okabe-Ito orange
     winner=ManimColor("#009E73"),  # Okabe-Ito bluish green
+    gradient=ManimColor("#CC79A7"),  # Okabe-Ito reddish purple
     accent=ManimColor("#F0E442"),  # Okabe-Ito yellow
     neuron_outline=ManimColor("#d7dbe4"),
     sign_cue=ManimColor("#E69F00"),  # the negative weight's orange
@@ -186,6 +200,7 @@ LIGHT = Theme(
     positive_weight=ManimColor("#0068A8"),  # Okabe-Ito blue, darker
     negative_weight=ManimColor("#A85100"),  # Okabe-Ito orange, darker
     winner=ManimColor("#00795A"),  # Okabe-Ito bluish green, darker
+    gradient=ManimColor("#B2182B"),  # a deep red: apart from the purple accent and both weights
     accent=ManimColor("#AA3377"),  # Paul Tol's purple: apart from both weights and the winner
     neuron_outline=ManimColor("#3c4250"),
     sign_cue=ManimColor("#A85100"),  # the negative weight's orange

@@ -5,7 +5,8 @@
 The phase boundaries follow the video, not the default timings. They come from
 the sections index that ``manim --save_sections`` writes beside the video
 (``sections/<video name>.json``); without one, from the ``PHASES`` of the scene
-the video is named after, in ``scenes/forward_pass.py`` or in the file given with
+the video is named after, in the file of ``scenes/`` that the video's folder is
+named after (``scenes/forward_pass.py`` when there is none), or in the file given with
 ``--scene my_pacing.py:MyPacing``. When the video's frames do not add up to
 those phases, nothing is written and the script stops with one line saying so.
 """
@@ -86,12 +87,15 @@ def phase_end_frames(video: Path, out_dir: Path, scene: str | None = None) -> li
         elif index.is_file():
             spans, source = spans_from_sections(index), f"the sections index {index}"
         else:
-            scene = f"{DEFAULT_SCENE_FILE}:{video.stem}"
+            # manim writes media/videos/<scene file's name>/<quality>/<scene>.mp4
+            named = SCENES_DIR / f"{video.parent.parent.name}.py"
+            scene_file = named if named.is_file() else DEFAULT_SCENE_FILE
+            scene = f"{scene_file}:{video.stem}"
             try:
                 spans, source = spans_from_scene(scene, fps), f"PHASES of {video.stem}"
             except PhaseFramesError:
                 raise PhaseFramesError(
-                    f"{video}: no sections index beside it and no scene {video.stem} in {DEFAULT_SCENE_FILE.name}; "
+                    f"{video}: no sections index beside it and no scene {video.stem} in {scene_file.name}; "
                     "render with --save_sections, or name the scene with --scene FILE.py:CLASS"
                 ) from None
         wanted = {end - 1: name for name, (start, end) in spans.items() if end > start}

@@ -101,8 +101,9 @@ class Language:
 
     # ---------------------------------------------------------------- on screen
     title: str = _screen()
-    architecture: str = _screen("sizes", "hidden")
-    """Under the title: ``sizes`` is ``3, 4, 4, 2``; ``hidden`` is ``hidden_same`` or ``hidden_each``."""
+    architecture: str = _screen("sizes", "hidden", "output")
+    """Under the title: ``sizes`` is ``3, 4, 4, 2``; ``hidden`` is ``hidden_same`` or ``hidden_each``;
+    ``output`` is the output layer's function, ``softmax`` or ``sigmoid``."""
     hidden_same: str = _fragment("name", "layers")
     """Hidden layers that share one function: ``ReLU hidden layers``; ``layers`` is a ``hidden_layers`` noun."""
     hidden_each: str = _fragment("names", "layers")
@@ -124,6 +125,9 @@ class Language:
     summary: str = _screen("inputs", "name", "probability")
     """The outro's last line; ``inputs`` is ``(0.50, 0.80, 0.30)``."""
     summary_tie: str = _screen("inputs", "names", "probability")
+    prediction_output: str = _screen("name", "probability")
+    """``prediction`` for a sigmoid output, whose values are not probabilities: ``probability`` is the largest output."""
+    summary_output: str = _screen("inputs", "name", "probability")
     list_separator: str = _fragment()
     """Between the items of a list: ``A, B``."""
     list_last: str = _fragment("rest", "last")
@@ -136,8 +140,9 @@ class Language:
     """The introduction's words for hidden layers that share one function: ``ReLU in the hidden layers``."""
     intro_each: str = _fragment("described", "index")
     """For one of several hidden layers with their own functions: ``tanh in hidden layer 2``."""
-    say_intro: tuple[str, ...] = _subtitle("sizes", "functions", "names")
-    """``functions`` is made of ``intro_same`` or ``intro_each``; ``names`` lists the functions' names."""
+    say_intro: tuple[str, ...] = _subtitle("sizes", "functions", "names", "output")
+    """``functions`` is made of ``intro_same`` or ``intro_each``; ``names`` lists the functions' names;
+    ``output`` is the output layer's function."""
     say_inputs: tuple[str, ...] = _subtitle("vector")
     say_layer: tuple[str, ...] = _subtitle("layer")
     """As the pulses flow into a hidden layer."""
@@ -153,6 +158,57 @@ class Language:
     say_matrix: tuple[str, ...] = _subtitle("layer")
     say_outro: tuple[str, ...] = _subtitle("inputs", "name", "probability")
     say_outro_tie: tuple[str, ...] = _subtitle("inputs", "names", "probability")
+    say_sigmoid_output: tuple[str, ...] = _subtitle("logits", "probabilities")
+    """``say_softmax`` for a sigmoid output."""
+    say_prediction_output: tuple[str, ...] = _subtitle("name", "probability")
+    say_outro_output: tuple[str, ...] = _subtitle("inputs", "name", "probability")
+
+    # ---------------------------------------------------------------- the backward pass, on screen
+    backward_title: str = _screen()
+    loss_caption: str = _screen()
+    """Beside the loss's rule."""
+    error_caption: str = _screen()
+    """Beside ``δ = ∂L/∂z`` of the output layer."""
+    backward_caption: str = _screen()
+    """Beside ``δ = (Wᵀδ) ⊙ f′(z)``."""
+    slope_caption: str = _screen()
+    """Beside the definition of ``f′``."""
+    gradient_caption: str = _screen()
+    """Beside ``∂L/∂W = δ aᵀ``."""
+    update_caption: str = _screen()
+    """Beside ``W ← W − η ∂L/∂W``."""
+    target_caption: str = _screen()
+    """Beside the target, and on the mark at the target class."""
+    summary_step_class: str = _screen("rate", "name", "before", "after", "loss", "loss_after")
+    """The backward pass's last line, for a target class: ``before`` and ``after`` are its output."""
+    summary_step_outputs: str = _screen("rate", "before", "after", "loss", "loss_after")
+    """The same for a target of one number per output: ``before`` and ``after`` are all the outputs."""
+
+    # ---------------------------------------------------------------- the backward pass, subtitles
+    say_recap: tuple[str, ...] = _subtitle("inputs", "name", "probability")
+    say_loss_class: tuple[str, ...] = _subtitle("name", "index", "probability", "loss")
+    """Cross-entropy: ``index`` is the target class's, ``probability`` its output."""
+    say_loss_outputs: tuple[str, ...] = _subtitle("targets", "loss")
+    """Squared error: ``targets`` is the target of every output, ``(0.01, 0.99)``."""
+    say_output_error: tuple[str, ...] = _subtitle("deltas")
+    """Softmax with cross-entropy: ``deltas`` is the output layer's ``δ = p − y``."""
+    say_output_error_sigmoid: tuple[str, ...] = _subtitle("deltas")
+    """Sigmoid with squared error: ``δ = (o − t) · o (1 − o)``."""
+    say_backward: tuple[str, ...] = _subtitle("layer")
+    """As the pulses run back into hidden layer ``layer``."""
+    say_backward_neuron: tuple[str, ...] = _subtitle("layer", "neuron", "back", "slope", "delta")
+    """One neuron's ``δ = (Wᵀδ)_j · f′(z_j)``: ``back`` is ``(Wᵀδ)_j``, ``slope`` is ``f′(z_j)``."""
+    say_backward_clipped: tuple[str, ...] = _subtitle("layer", "neuron", "back", "z")
+    """The same for a neuron that ReLU clipped: ``f′(z) = 0``."""
+    say_backward_layer: tuple[str, ...] = _subtitle("layer", "deltas")
+    say_weight_gradients: tuple[str, ...] = _subtitle("layer")
+    say_gradient_entry: tuple[str, ...] = _subtitle("delta", "a", "gradient")
+    """One entry of ``∂L/∂W``: its row's ``δ`` times its column's ``a``."""
+    say_update: tuple[str, ...] = _subtitle("rate")
+    say_forward_again: tuple[str, ...] = _subtitle("before", "after", "loss", "loss_after")
+    """``before`` and ``after`` are the outputs, ``(0.73, 0.27)``."""
+    say_outro_class: tuple[str, ...] = _subtitle("rate", "name", "before", "after", "loss", "loss_after")
+    say_outro_outputs: tuple[str, ...] = _subtitle("rate", "loss", "loss_after")
 
     def __post_init__(self) -> None:
         for item in fields(self):

@@ -44,7 +44,7 @@ LANGUAGE = Language(
     },
     # on screen
     title="神经网络的前向传播",
-    architecture="结构 [{sizes}]  ·  {hidden}  ·  输出层 softmax",
+    architecture="结构 [{sizes}]  ·  {hidden}  ·  输出层 {output}",
     hidden_same="{layers} {name}",
     hidden_each="{layers}：{names}",
     hidden_layers=("隐藏层", "隐藏层"),
@@ -58,6 +58,8 @@ LANGUAGE = Language(
     tie="平局：{names}，概率都是 {probability}",
     summary="x = {inputs}  →  {name}，p = {probability}",
     summary_tie="x = {inputs}  →  平局：{names}，p 都是 {probability}",
+    prediction_output="预测：{name}，输出最大，为 {probability}",
+    summary_output="x = {inputs}  →  {name}，o = {probability}",
     list_separator="、",
     list_last="{rest} 和 {last}",
     many_classes="{count} 个类别",
@@ -65,10 +67,10 @@ LANGUAGE = Language(
     intro_same="{layers}用 {described}",
     intro_each="隐藏层 {index} 用 {described}",
     say_intro=(
-        "全连接网络，各层有 {sizes} 个神经元：{functions}，输出层用 softmax。",
-        "一个全连接的 [{sizes}] 网络：{functions}，输出层用 softmax。",
-        "[{sizes}] 网络：先 {names}，再 softmax。",
-        "[{sizes}]：{names}，softmax",
+        "全连接网络，各层有 {sizes} 个神经元：{functions}，输出层用 {output}。",
+        "一个全连接的 [{sizes}] 网络：{functions}，输出层用 {output}。",
+        "[{sizes}] 网络：先 {names}，再 {output}。",
+        "[{sizes}]：{names}，{output}",
     ),
     say_inputs=(
         "输入 x = {vector} 进入输入层的神经元。",
@@ -127,5 +129,107 @@ LANGUAGE = Language(
         "完整的前向传播：x = {inputs}，结果是平局：{names}，概率都是 {probability}。",
         "x = {inputs} → 平局：{names}，p = {probability}",
         "平局：{names}，p = {probability}",
+    ),
+    say_sigmoid_output=(
+        "sigmoid 把每个 logit 压到 0 和 1 之间：o = {probabilities}。",
+        "sigmoid：o = {probabilities}",
+        "o = {probabilities}",
+    ),
+    say_prediction_output=(
+        "预测结果是 {name}，它的输出最大：{probability}。",
+        "预测：{name}，o = {probability}",
+        "{name}，o = {probability}",
+    ),
+    say_outro_output=(
+        "完整的前向传播：x = {inputs}，得到 {name}，输出为 {probability}。",
+        "x = {inputs} → {name}，o = {probability}",
+        "{name}，o = {probability}",
+    ),
+    # the backward pass, on screen
+    backward_title="神经网络的反向传播",
+    loss_caption="损失",
+    error_caption="输出误差",
+    backward_caption="反向",
+    slope_caption="导数",
+    gradient_caption="梯度",
+    update_caption="更新",
+    target_caption="目标",
+    summary_step_class="一步，η = {rate}：  p({name}) {before} → {after}，  损失 {loss} → {loss_after}",
+    summary_step_outputs="一步，η = {rate}：  输出 {before} → {after}，  损失 {loss} → {loss_after}",
+    # the backward pass, subtitles
+    say_recap=(
+        "前向传播的结果：x = {inputs}，得到 {name}，概率 p = {probability}。",
+        "前向传播：x = {inputs} → {name}，p = {probability}",
+        "{name}，p = {probability}",
+    ),
+    say_loss_class=(
+        "正确答案是 {name}。损失 L = −log p{index} = −log {probability} = {loss}。",
+        "目标 {name}：L = −log {probability} = {loss}",
+        "L = {loss}",
+    ),
+    say_loss_outputs=(
+        "目标是 t = {targets}。损失 E = ½ Σ (t − o)² = {loss}。",
+        "目标 t = {targets}：E = {loss}",
+        "E = {loss}",
+    ),
+    say_output_error=(
+        "每个输出神经元的误差是 δ = ∂L/∂z = p − y：δ = {deltas}。",
+        "输出误差 δ = p − y = {deltas}",
+        "δ = {deltas}",
+    ),
+    say_output_error_sigmoid=(
+        "每个输出神经元的误差是 δ = ∂E/∂z = (o − t) · o(1 − o)：δ = {deltas}。",
+        "输出误差 δ = (o − t) · o(1 − o) = {deltas}",
+        "δ = {deltas}",
+    ),
+    say_backward=(
+        "误差沿着同样的权重流回隐藏层 {layer}。",
+        "流回隐藏层 {layer}",
+        "第 {layer} 层",
+    ),
+    say_backward_neuron=(
+        "第 {layer} 层的神经元 {neuron}：Wᵀδ = {back}，乘以 f′(z) = {slope}，得到 δ = {delta}。",
+        "神经元 {neuron}：δ = {back} · {slope} = {delta}",
+        "δ = {delta}",
+    ),
+    say_backward_clipped=(
+        "第 {layer} 层的神经元 {neuron} 被 ReLU 截断（z = {z}），f′(z) = 0：传到它的 {back} 不再往回传。",
+        "神经元 {neuron} 被 ReLU 截断（z = {z}）：f′(z) = 0，δ = 0",
+        "f′(z) = 0，δ = 0",
+    ),
+    say_backward_layer=(
+        "隐藏层 {layer} 的每个神经元都得到自己的 δ：{deltas}。",
+        "第 {layer} 层：δ = {deltas}",
+        "δ = {deltas}",
+    ),
+    say_weight_gradients=(
+        "第 {layer} 层权重的梯度是 δ aᵀ：每个神经元一行，每个输入一列。",
+        "第 {layer} 层：∂L/∂W = δ aᵀ",
+        "∂L/∂W = δ aᵀ",
+    ),
+    say_gradient_entry=(
+        "每一项都是所在行的 δ 乘以所在列的 a：{delta} · {a} = {gradient}。连线的亮度表示它的大小。",
+        "每一项是 δ 乘以 a：{delta} · {a} = {gradient}",
+        "{delta} · {a} = {gradient}",
+    ),
+    say_update=(
+        "一步梯度下降：每个权重和偏置都沿梯度的反方向移动，W ← W − {rate} · ∂L/∂W。",
+        "梯度下降：W ← W − {rate} · ∂L/∂W",
+        "W ← W − {rate} · ∂L/∂W",
+    ),
+    say_forward_again=(
+        "同样的输入再做一次前向传播：输出从 {before} 变为 {after}，损失从 {loss} 变为 {loss_after}。",
+        "再次前向：{before} → {after}，损失 {loss} → {loss_after}",
+        "损失 {loss} → {loss_after}",
+    ),
+    say_outro_class=(
+        "一步（η = {rate}）之后：{name} 的概率从 {before} 变为 {after}，损失从 {loss} 变为 {loss_after}。",
+        "一步之后：p({name}) {before} → {after}，损失 {loss} → {loss_after}",
+        "损失 {loss} → {loss_after}",
+    ),
+    say_outro_outputs=(
+        "一步（η = {rate}）之后：损失从 {loss} 变为 {loss_after}。",
+        "一步之后：损失 {loss} → {loss_after}",
+        "损失 {loss} → {loss_after}",
     ),
 )
