@@ -104,6 +104,7 @@ TIERS = {
         "test_phase_frames.py",
         "test_cache_keys.py",
         "test_gradients.py",
+        "test_worked_numbers.py",
     ),
     # What can tell the releases apart: the adapters and speed-ups, frames, renders, the cache, the command line, decks.
     "releases": (
