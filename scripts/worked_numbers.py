@@ -9,14 +9,15 @@ if set, else ``assets/network.json``. The default output is Markdown with every
 number at two decimals, as on screen: the inputs and parameters; ``z`` and ``a``
 of every layer, the outputs and the prediction; the loss; for every layer from
 the output back, ``δ`` (for a hidden layer from ``Wᵀδ`` and ``f′(z)``),
-``∂L/∂W`` and ``∂L/∂b``; the learning rate and the updated weights and biases;
-the forward pass after the update and the new loss. ``--json`` gives the same
-numbers as floats at full precision.
+``∂L/∂W`` and ``∂L/∂b``; the learning rate, the steps ``η ∂L/∂W`` and
+``η ∂L/∂b`` and the updated weights and biases; the forward pass after the
+update and the new loss. ``--json`` gives the same numbers as floats at full
+precision.
 
-Every number comes from ``scenes/network_model.py``, which the videos read too;
-this script computes nothing of its own and does not import manim. A file the
-videos would refuse, or one without a ``target``, stops the script with one
-line on stderr and exit code 2.
+The numbers come from ``scenes/network_model.py``, as the videos' do (the steps
+are ``η`` times its gradients, as on the update panel); the script does not
+import manim. A file the videos would refuse, or one without a ``target``,
+stops the script with one line on stderr and exit code 2.
 """
 
 from __future__ import annotations
@@ -94,8 +95,14 @@ def worked_numbers(network: Network) -> dict:
         ],
         "learning_rate": step.learning_rate,
         "updated": [
-            {"layer": index, "weights": matrix.tolist(), "biases": vector.tolist()}
-            for index, (matrix, vector) in enumerate(zip(step.updated.weights, step.updated.biases), 1)
+            {
+                "layer": gradient.index,
+                "step_weights": (step.learning_rate * gradient.weights).tolist(),
+                "step_biases": (step.learning_rate * gradient.bias).tolist(),
+                "weights": matrix.tolist(),
+                "biases": vector.tolist(),
+            }
+            for gradient, matrix, vector in zip(step.gradients, step.updated.weights, step.updated.biases)
         ],
         "after": _layers(step.after),
         "outputs_after": step.after.outputs.tolist(),
@@ -155,8 +162,9 @@ def _vector_text(values: list[float]) -> str:
 
 
 def _rate_text(rate: float) -> str:
-    """``η`` as the file gives it: ``0.1`` or ``0.005``, never rounded away."""
-    return f"{rate:g}"
+    """``η`` at two decimals as on screen, ``0.10``; one that two decimals would change in full, ``0.005``."""
+    text = format_value(rate)
+    return text if float(text) == rate else f"{rate:g}"
 
 
 def _output_symbol(numbers: dict) -> str:
@@ -210,15 +218,15 @@ def _loss_lines(numbers: dict, outputs: list[float], loss: float) -> list[str]:
     names = network["class_names"]
     target = network["target"]
     symbol = LOSS_SYMBOLS[network["loss"]]
-    lines = [f"`{numbers['loss_formula']}`", ""]
     if network["loss"] == "cross_entropy":
         t = network["target_class"]
-        lines += [f"t = {t} ({names[t]}): p_{t} = {format_value(outputs[t])}, **{symbol} = {format_value(loss)}**", ""]
+        worked = f"L = −log p{str(t).translate(SUBSCRIPTS)} = −log {format_value(outputs[t])}"
+        where = f"The target is {names[t]}, neuron {t}."
     else:
-        rows = [[str(i), names[i], format_value(t), format_value(o)] for i, (t, o) in enumerate(zip(target, outputs))]
-        lines += _table(["neuron", "class", "t", "o"], rows, labels=2)
-        lines += [f"**{symbol} = {format_value(loss)}**", ""]
-    return lines
+        terms = " + ".join(f"({format_value(t)} − {format_value(o)})²" for t, o in zip(target, outputs))
+        worked = f"E = ½ ({terms})"
+        where = "t is the target output of each neuron, o its output."
+    return [f"`{numbers['loss_formula']}`. {where}", "", f"{worked} = **{format_value(loss)}**", ""]
 
 
 def markdown(numbers: dict) -> str:
@@ -316,7 +324,10 @@ def markdown(numbers: dict) -> str:
     ]
     for updated in numbers["updated"]:
         layer = updated["layer"]
-        lines += [f"### New {_layer_symbol('W', layer)} and {_layer_symbol('b', layer)}", ""]
+        weights, bias = _layer_symbol("W", layer), _layer_symbol("b", layer)
+        lines += [f"### Layer {layer}", "", f"η ∂{symbol}/∂{weights} and η ∂{symbol}/∂{bias}:", ""]
+        lines += _parameter_table(layer, updated["step_weights"], updated["step_biases"])
+        lines += [f"New {weights} and {bias}:", ""]
         lines += _parameter_table(layer, updated["weights"], updated["biases"])
 
     lines += ["## After the update", "", "The same inputs, through the new weights and biases.", ""]

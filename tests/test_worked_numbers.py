@@ -111,13 +111,15 @@ def reference_numbers(data: dict) -> dict:
     before = reference_forward(data["weights"], data["biases"], data["inputs"], functions)
     backward = reference_backward(data)
     by_layer = {entry["layer"]: entry for entry in backward}
+    order = range(1, len(data["weights"]) + 1)
+    steps = [[[rate * g for g in row] for row in by_layer[index]["grad_weights"]] for index in order]
+    bias_steps = [[rate * g for g in by_layer[index]["grad_bias"]] for index in order]
     weights = [
-        [[w - rate * g for w, g in zip(row, grads)] for row, grads in zip(matrix, by_layer[index]["grad_weights"])]
-        for index, matrix in enumerate(data["weights"], 1)
+        [[w - step for w, step in zip(row, step_row)] for row, step_row in zip(matrix, layer_steps)]
+        for matrix, layer_steps in zip(data["weights"], steps, strict=True)
     ]
     biases = [
-        [b - rate * g for b, g in zip(vector, by_layer[index]["grad_bias"])]
-        for index, vector in enumerate(data["biases"], 1)
+        [b - step for b, step in zip(vector, layer_steps)] for vector, layer_steps in zip(data["biases"], bias_steps)
     ]
     after = reference_forward(weights, biases, data["inputs"], functions)
     return {
@@ -126,6 +128,8 @@ def reference_numbers(data: dict) -> dict:
         "loss": reference_loss(*before[-1], target, loss),
         "backward": backward,
         "learning_rate": rate,
+        "steps": steps,
+        "bias_steps": bias_steps,
         "weights": weights,
         "biases": biases,
         "after": after,
@@ -204,9 +208,10 @@ def check_json(numbers: dict, data: dict) -> None:
             else:
                 assert_close(got[key], want[key], f"backward layer {want['layer']} {key}")
     assert [entry["layer"] for entry in numbers["updated"]] == list(range(1, count))
-    for entry, weights, biases in zip(numbers["updated"], expected["weights"], expected["biases"], strict=True):
-        assert_close(entry["weights"], weights, f"updated weights of layer {entry['layer']}")
-        assert_close(entry["biases"], biases, f"updated biases of layer {entry['layer']}")
+    for index, entry in enumerate(numbers["updated"]):
+        pairs = (("step_weights", "steps"), ("step_biases", "bias_steps"), ("weights", "weights"), ("biases", "biases"))
+        for key, name in pairs:
+            assert_close(entry[key], expected[name][index], f"updated layer {entry['layer']} {key}")
 
 
 def test_json_of_the_default_network():
@@ -251,8 +256,9 @@ def test_markdown_of_the_default_network_shows_the_numbers_at_two_decimals():
     result = run()
     assert result.returncode == 0, result.stderr
     text = result.stdout
-    assert "**L = 1.31**" in text
-    assert "**L = 0.64**" in text
+    assert "L = −log p₁ = −log 0.27 = **1.31**" in text
+    assert "L = −log p₁ = −log 0.53 = **0.64**" in text
+    assert "with η = 0.10." in text
     assert "`L = −log p_t`" in text
     rows = table_rows(text)
     # The output layer's δ = p − t: 0.73 − 0 and 0.27 − 1.
@@ -293,19 +299,18 @@ def test_markdown_shows_every_number_of_the_reference(path):
             shown(entry["back"])
             shown(entry["slope"])
         assert "(" + ", ".join(two_decimals(value) for value in entry["grad_bias"]) + ")" in text
-    shown(expected["weights"])
-    shown(expected["biases"])
-    symbol = "L" if reference_loss_name(read(path)) == "cross_entropy" else "E"
-    assert f"**{symbol} = {two_decimals(expected['loss'])}**" in text
-    assert f"**{symbol} = {two_decimals(expected['loss_after'])}**" in text
-    assert f"η = {expected['learning_rate']:g}" in text
+    for name in ("steps", "bias_steps", "weights", "biases"):
+        shown(expected[name])
+    assert f" = **{two_decimals(expected['loss'])}**" in text
+    assert f" = **{two_decimals(expected['loss_after'])}**" in text
+    assert f"η = {two_decimals(expected['learning_rate'])}" in text
 
 
 def test_markdown_of_squared_error_names_its_formula_and_its_deltas():
     result = run(str(EXAMPLES / "sigmoid-squared-error.json"))
     assert result.returncode == 0, result.stderr
     assert "`E = ½ Σ (t − o)²`" in result.stdout
-    assert "**E = 0.30**" in result.stdout
+    assert "E = ½ ((0.01 − 0.75)² + (0.99 − 0.77)²) = **0.30**" in result.stdout
     rows = table_rows(result.stdout)
     assert ["0", "o1", "0.01", "0.75", "0.14"] in rows
     assert ["1", "o2", "0.99", "0.77", "-0.04"] in rows
