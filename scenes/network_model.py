@@ -449,7 +449,10 @@ def training_step(network: Network) -> TrainingStep:
                     )
     for gradient in gradients:
         where = layer_name(gradient.index, count)
-        for symbol, values in (("δ", gradient.delta), ("∂L/∂W", gradient.weights.ravel())):
+        shown = [("δ", gradient.delta), ("∂L/∂W", gradient.weights.ravel())]
+        if gradient.back is not None:
+            shown.append(("Wᵀδ", gradient.back))
+        for symbol, values in shown:
             for neuron, value in enumerate(values):
                 _check_shown(source, f"{where}, {symbol}[{neuron}]", value, "make the inputs or weights smaller")
     updated = replace(network, weights=new_weights, biases=new_biases)

@@ -554,3 +554,21 @@ def test_a_delta_beyond_99_99_is_refused():
     with pytest.raises(NetworkFileError) as caught:
         training_step(parse_network(data, "huge-delta.json"))
     assert_one_line(caught.value, "hidden layer 1, δ[0]", "200.00", "99.99")
+
+
+def test_what_flows_back_beyond_99_99_is_refused():
+    # δ of the output is (1, −1), 9.9 and −9.9 make it 19.8 in layer 2, and 9.9 × 19.8 = 196.02 flows back into
+    # layer 1, whose sigmoid is flat at z = −14.9: its δ is tiny, but Wᵀδ = 196.02 is shown.
+    data = {
+        "layer_sizes": [1, 1, 1, 2],
+        "inputs": [1.0],
+        "weights": [[[-9.9]], [[9.9]], [[9.9], [-9.9]]],
+        "biases": [[-5], [4], [0, 0]],
+        "class_names": ["a", "b"],
+        "hidden_activation": ["sigmoid", "relu"],
+        "target": "b",
+        "learning_rate": 0.1,
+    }
+    with pytest.raises(NetworkFileError) as caught:
+        training_step(parse_network(data, "huge-back.json"))
+    assert_one_line(caught.value, "hidden layer 1, Wᵀδ[0]", "196.02", "99.99")
