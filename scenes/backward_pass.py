@@ -46,6 +46,8 @@ from style import network_glow
 
 __all__ = ["BackwardPassScene", "backward_phase"]
 
+MIN_ENTRY_HEIGHT = 0.12
+"""An update panel whose numbers would be smaller than this shows one neuron's weights instead of the layer's."""
 STAND_IN_PHASE = "Layer 1 backward"
 """A hidden layer with no ``PHASES`` entry of its own lasts as long as this phase."""
 
@@ -346,17 +348,25 @@ class BackwardPassScene(ForwardPassScene):
                 (self.words.update_caption, f"\\eta = {rate}"),
             ]
         )
-        panel = self._in_work_area(
-            UpdatePanel(
+        gradient = step.gradients[layer - 1].weights
+
+        def panel_of(row):
+            return UpdatePanel(
                 self.network.weights[layer - 1],
-                step.gradients[layer - 1].weights,
+                gradient,
                 step.updated.weights[layer - 1],
                 step.learning_rate,
                 max_width=self.work_width,
                 max_height=PANEL_TOP_Y - PANEL_BOTTOM_Y - 0.25,
                 theme=self.theme,
+                row=row,
             )
-        )
+
+        panel = panel_of(None)
+        if panel.entry_height < MIN_ENTRY_HEIGHT:
+            # Too wide to read whole: the weights into the neuron whose step is largest.
+            panel = panel_of(int(np.argmax(np.max(np.abs(gradient), axis=1))))
+        panel = self._in_work_area(panel)
         with self.phase("Update"):
             self._say(self.words.say_update, rate=rate)
             self.beat(fade_out(self.work), self._new_rule(rule), fade_in(panel), share=0.3)

@@ -1,17 +1,20 @@
-"""The forward pass as a slide deck: the same story, cut where a lecturer pauses.
+"""The forward and the backward pass as slide decks: the same stories, cut where a lecturer pauses.
 
-Build both decks from the repository root with::
+Build both decks of a story from the repository root with::
 
-    python scripts/make_deck.py
+    python scripts/make_deck.py                    # the forward pass
+    python scripts/make_deck.py --scene backward   # the training step
 
-which renders this scene with manim and converts it with manim-slides. Rendered
-on its own (``manim -qh scenes/forward_pass_slides.py ForwardPassSlides``), it
-writes the slides' clips and their index to ``<media_dir>/slides/``.
+which renders one of these scenes with manim and converts it with manim-slides.
+Rendered on its own (``manim -qh scenes/forward_pass_slides.py ForwardPassSlides``,
+or ``BackwardPassSlides``), a scene writes the slides' clips and their index to
+``<media_dir>/slides/``.
 
 Every phase ends a slide, and so does every pause point of the story: inside
 each hidden layer, after the weighted sum is written and again after its
-activation function; in the output layer, after the logits. Each slide's speaker notes are the subtitle
-cues shown during it, with their real numbers.
+activation function; in the output layer, after the logits; in the backward
+pass, after the worked loss, each worked δ and the gradient matrix. Each slide's
+speaker notes are the subtitle cues shown during it, with their real numbers.
 """
 
 from __future__ import annotations
@@ -24,10 +27,11 @@ from manim import config
 from manim_slides import Slide
 from manim_slides.config import PresentationConfig
 
+from backward_pass import BackwardPassScene
 from forward_pass import ForwardPassScene
 from phased_scene import SetupError
 
-__all__ = ["SLIDES_FOLDER", "ForwardPassSlides", "check_slides_support"]
+__all__ = ["SLIDES_FOLDER", "BackwardPassSlides", "ForwardPassSlides", "PhasedSlides", "check_slides_support"]
 
 SLIDES_FOLDER = "slides"
 """Where, inside manim's media folder, the slides' clips and their index go."""
@@ -54,8 +58,11 @@ def check_slides_support() -> None:
         )
 
 
-class ForwardPassSlides(Slide, ForwardPassScene):
-    """:class:`ForwardPassScene`, cut into one slide per step, each with its subtitles as speaker notes."""
+class PhasedSlides(Slide):
+    """A phased story cut into one slide per step, each with its subtitles as speaker notes.
+
+    Put it before the story: ``class StorySlides(PhasedSlides, StoryScene)``.
+    """
 
     skip_reversing = True
     """Slides only go forward, so manim-slides need not render every clip backwards too."""
@@ -95,3 +102,11 @@ class ForwardPassSlides(Slide, ForwardPassScene):
         for slide, text in zip(presentation.slides, notes):
             slide.notes = text
         presentation.to_file(index)
+
+
+class ForwardPassSlides(PhasedSlides, ForwardPassScene):
+    """:class:`ForwardPassScene`, cut into one slide per step, each with its subtitles as speaker notes."""
+
+
+class BackwardPassSlides(PhasedSlides, BackwardPassScene):
+    """:class:`BackwardPassScene`, cut into one slide per step, each with its subtitles as speaker notes."""

@@ -27,6 +27,8 @@ __all__ = [
     "vector_text",
 ]
 
+TABLE_FONT_SIZE = 40
+"""The numbers of ``δ aᵀ``."""
 MAX_WRITTEN_OUTPUTS = 3
 """A sum over the outputs is written term by term up to this many outputs; beyond, the first terms and an ellipsis."""
 
@@ -154,11 +156,12 @@ class OuterProductPanel(VGroup):
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
-        buffs = {"v_buff": 0.6, "h_buff": 1.1}
+        # Larger numbers on tighter rows than elsewhere: eight rows must stay readable in the panel.
+        buffs = {"v_buff": 0.42, "h_buff": 1.15}
 
         def entries(rows, signed, color):
             form = format_signed if signed else format_value
-            return [[MathTex(form(value), font_size=MATH_FONT_SIZE, color=color) for value in row] for row in rows]
+            return [[MathTex(form(value), font_size=TABLE_FONT_SIZE, color=color) for value in row] for row in rows]
 
         self.gradient = MobjectMatrix(entries(gradients.weights, True, theme.gradient), **buffs)
         self.delta = MobjectMatrix(entries([[d] for d in gradients.delta], True, theme.gradient), **buffs)
@@ -168,9 +171,9 @@ class OuterProductPanel(VGroup):
         self.delta.next_to(self.gradient, LEFT, buff=0.35).match_y(self.gradient)
         self.inputs.next_to(self.gradient, UP, buff=0.12).match_x(self.gradient)
         previous = "x^{\\top}" if layer.index == 1 else f"a^{{({layer.index - 1})\\top}}"
-        self.delta_name = MathTex(f"\\delta^{{({layer.index})}}", font_size=36, color=theme.gradient)
+        self.delta_name = MathTex(f"\\delta^{{({layer.index})}}", font_size=50, color=theme.gradient)
         self.delta_name.next_to(self.delta, UP, buff=0.12).match_y(self.inputs)
-        self.inputs_name = MathTex(previous, font_size=36, color=theme.text)
+        self.inputs_name = MathTex(previous, font_size=58, color=theme.text)
         self.inputs_name.next_to(self.inputs, RIGHT, buff=0.2)
         self.add(self.delta, self.inputs, self.gradient, self.delta_name, self.inputs_name)
         fit_within(self, max_width, max_height)
@@ -189,6 +192,9 @@ class OuterProductPanel(VGroup):
 class UpdatePanel(VGroup):
     """``W − η ∂L/∂W = W′`` for one layer: the old weights, the step and the new weights, with their numbers.
 
+    With ``row``, only the weights into that neuron, one row of each matrix
+    stacked, for a layer too wide to show whole at a readable size.
+
     Attributes
     ----------
     old, step, new
@@ -205,34 +211,62 @@ class UpdatePanel(VGroup):
         max_width: float,
         max_height: float,
         theme: Theme,
+        row: int | None = None,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
         buffs = {"v_buff": 0.55, "h_buff": 1.0}
+        step = rate * gradient
+        if row is not None:
+            old, step, new = old[row : row + 1], step[row : row + 1], new[row : row + 1]
 
         def matrix(values, form, colors):
             rows = [
-                [MathTex(form(value), font_size=MATH_FONT_SIZE, color=colors(value)) for value in row] for row in values
+                [MathTex(form(value), font_size=MATH_FONT_SIZE, color=colors(value)) for value in line]
+                for line in values
             ]
             found = MobjectMatrix(rows, **buffs)
             found.get_brackets().set_color(theme.text)
             return found
 
         self.old = matrix(old, format_value, theme.weight_color)
-        self.step = matrix(rate * gradient, format_signed, lambda value: theme.gradient)
+        self.step = matrix(step, format_signed, lambda value: theme.gradient)
         self.new = matrix(new, format_value, theme.weight_color)
-        minus = MathTex("-", font_size=48, color=theme.text)
-        equals = MathTex("=", font_size=48, color=theme.text)
-        self.body = VGroup(self.old, minus, self.step, equals, self.new).arrange(RIGHT, buff=0.25)
-        self.names = VGroup(
-            MathTex("W", font_size=40, color=theme.text).next_to(self.old, UP, buff=0.12),
-            MathTex(
-                f"{format_value(rate)}\\,\\tfrac{{\\partial L}}{{\\partial W}}", font_size=40, color=theme.gradient
-            ).next_to(self.step, UP, buff=0.12),
-            MathTex("W'", font_size=40, color=theme.text).next_to(self.new, UP, buff=0.12),
-        )
-        baseline = max(name.get_bottom()[1] for name in self.names)
-        for name in self.names:
-            name.align_to([0, baseline, 0], DOWN)
+        rate_text = format_value(rate)
+        if row is None:
+            minus = MathTex("-", font_size=48, color=theme.text)
+            equals = MathTex("=", font_size=48, color=theme.text)
+            self.body = VGroup(self.old, minus, self.step, equals, self.new).arrange(RIGHT, buff=0.25)
+            self.names = VGroup(
+                MathTex("W", font_size=44, color=theme.text).next_to(self.old, UP, buff=0.12),
+                MathTex(
+                    f"{rate_text}\\,\\tfrac{{\\partial L}}{{\\partial W}}", font_size=44, color=theme.gradient
+                ).next_to(self.step, UP, buff=0.12),
+                MathTex("W'", font_size=44, color=theme.text).next_to(self.new, UP, buff=0.12),
+            )
+            baseline = max(name.get_bottom()[1] for name in self.names)
+            for name in self.names:
+                name.align_to([0, baseline, 0], DOWN)
+        else:
+            self.body = VGroup(self.old, self.step, self.new).arrange(DOWN, buff=0.15)
+            self.names = VGroup(
+                MathTex(f"w_{{{row}}}", font_size=40, color=theme.text),
+                MathTex(
+                    f"-\\ {rate_text}\\,\\tfrac{{\\partial L}}{{\\partial w_{{{row}}}}}",
+                    font_size=40,
+                    color=theme.gradient,
+                ),
+                MathTex(f"= w'_{{{row}}}", font_size=40, color=theme.text),
+            )
+            for name, matrix_ in zip(self.names, (self.old, self.step, self.new)):
+                name.next_to(matrix_, LEFT, buff=0.25)
+            right = max(name.get_right()[0] for name in self.names)
+            for name in self.names:
+                name.align_to([right, 0, 0], RIGHT)
         self.add(self.body, self.names)
         fit_within(self, max_width, max_height)
+
+    @property
+    def entry_height(self) -> float:
+        """The height of the tallest entry, as drawn: how readable the panel is."""
+        return max(entry.height for matrix in (self.old, self.step, self.new) for entry in matrix.get_entries())

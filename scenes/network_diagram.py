@@ -58,8 +58,10 @@ WEIGHT_LABEL_POSITION = 0.36
 """How far along its edge, from the source neuron, a weight label sits."""
 GRADIENT_TAG_HEIGHT = 0.62
 """A δ tag's height, in neuron spacings at most: neighbouring tags keep a gap."""
-GRADIENT_TAG_ROOM = 0.42
-"""A δ tag's width, as a share of the room between two layers at most."""
+GRADIENT_TAG_ROOM = 0.75
+"""A δ tag's width, as a share of the room between two layers at most: the room holds one layer's tags."""
+GRADIENT_TAG_MIN_HEIGHT = 0.14
+"""A δ's height at least, in scene units, so that small neurons keep readable tags."""
 
 
 def dashed_ring(radius: float, dashes: int, dashed_share: float = 0.55) -> VMobject:
@@ -350,7 +352,7 @@ class NetworkDiagram(VGroup):
         neuron = self.layers[layer][index]
         color = self.theme.gradient
         label = MathTex(format_signed(value), font_size=26, color=color)
-        label.scale_to_fit_height(self.radius * 0.5)
+        label.scale_to_fit_height(max(self.radius * 0.55, GRADIENT_TAG_MIN_HEIGHT))
         room = GRADIENT_TAG_ROOM * (self._layer_xs[1] - self._layer_xs[0] - 2 * self.radius)
         if label.width + 0.14 > room:
             label.scale_to_fit_width(room - 0.14)

@@ -1,12 +1,14 @@
-"""Make the slide decks of the forward pass: an offline HTML deck and a PowerPoint deck.
+"""Make the slide decks of the forward or the backward pass: an offline HTML deck and a PowerPoint deck.
 
 Run from the repository root::
 
-    python scripts/make_deck.py          # 1080p60
-    python scripts/make_deck.py -ql      # 480p15, quickly
+    python scripts/make_deck.py                    # the forward pass, 1080p60
+    python scripts/make_deck.py -ql                # 480p15, quickly
+    python scripts/make_deck.py --scene backward   # the training step
 
-It renders ``ForwardPassSlides`` (``scenes/forward_pass_slides.py``) with manim,
-one slide per step of the story with its subtitles as speaker notes, and writes
+It renders ``ForwardPassSlides`` or ``BackwardPassSlides`` (``scenes/forward_pass_slides.py``)
+with manim, one slide per step of the story with its subtitles as speaker notes, and writes
+(for the forward pass; the backward pass's are named ``BackwardPassSlides``)
 
 ``media/decks/ForwardPassSlides.html``
     A reveal.js deck in one file: reveal.js itself, from the npm package that
@@ -52,11 +54,16 @@ except ImportError as missing:
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENE_FILE = ROOT / "scenes" / "forward_pass_slides.py"
-SCENE_NAME = "ForwardPassSlides"
+SCENES = {
+    "forward": ("ForwardPassSlides", "Neural network forward pass"),
+    "backward": ("BackwardPassSlides", "Neural network backward pass: one training step"),
+}
+"""Each story's slides scene in ``SCENE_FILE``, and its deck's title."""
+PROGRAMS = ("forward_pass", "backward_pass")
+"""The names that start the scenes' one-line errors."""
 SLIDES_FOLDER = "slides"
 """Where the scene writes its clips and their index, inside the media folder (see the scene)."""
 REVEAL_DIR = ROOT / "deck" / "node_modules" / "reveal.js"
-TITLE = "Neural network forward pass"
 QUALITIES = {"high": ("-qh", "1080p60"), "low": ("-ql", "480p15")}
 
 REVEAL_VERSION = RevealJS.model_fields["reveal_version"].default
@@ -106,31 +113,33 @@ def check_reveal(reveal_dir: Path) -> None:
         )
 
 
-def render(quality: str, media_dir: Path, log: Path) -> Path:
-    """Render the slides with manim; return the index of the slides that manim-slides writes."""
+def render(quality: str, media_dir: Path, log: Path, scene: str = "ForwardPassSlides") -> Path:
+    """Render the slides of ``scene`` with manim; return the index of the slides that manim-slides writes."""
     flag, label = QUALITIES[quality]
-    index = media_dir / SLIDES_FOLDER / f"{SCENE_NAME}.json"
+    index = media_dir / SLIDES_FOLDER / f"{scene}.json"
     # An index left by an earlier render must not pass for this one's.
     index.unlink(missing_ok=True)
     command = [
         sys.executable, "-m", "manim", "render", flag, "--progress_bar", "none",
-        "--media_dir", str(media_dir), str(SCENE_FILE.relative_to(ROOT)), SCENE_NAME,
+        "--media_dir", str(media_dir), str(SCENE_FILE.relative_to(ROOT)), scene,
     ]  # fmt: skip
-    print(f"make_deck: rendering {SCENE_NAME} at {label} (its output goes to {relative(log)})", flush=True)
+    print(f"make_deck: rendering {scene} at {label} (its output goes to {relative(log)})", flush=True)
     with log.open("w", encoding="utf-8") as output:
         result = subprocess.run(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT)
     if result.returncode != 0:
         text = log.read_text(encoding="utf-8", errors="replace")
         reasons = [
-            line.split("error: ", 1)[1] for line in text.splitlines() if line.startswith("forward_pass: error: ")
+            line.split("error: ", 1)[1]
+            for line in text.splitlines()
+            if line.startswith(tuple(f"{program}: error: " for program in PROGRAMS))
         ]
         if reasons:
             raise DeckError(reasons[-1])
         if result.returncode < 0:
             name = signal.Signals(-result.returncode).name
-            raise DeckError(f"the render of {SCENE_NAME} was stopped by {name}; its output is in {relative(log)}")
+            raise DeckError(f"the render of {scene} was stopped by {name}; its output is in {relative(log)}")
         raise DeckError(
-            f"the render of {SCENE_NAME} failed with exit code {result.returncode}; its output is in {relative(log)}"
+            f"the render of {scene} failed with exit code {result.returncode}; its output is in {relative(log)}"
         )
     if not index.is_file():
         raise DeckError(f"the render finished but wrote no slides index at {relative(index)}; see {relative(log)}")
@@ -155,7 +164,9 @@ def notes_html(notes: str) -> str:
     return f'<aside class="notes">{paragraphs}</aside>'
 
 
-def write_html(presentation: PresentationConfig, reveal_dir: Path, dest: Path) -> None:
+def write_html(
+    presentation: PresentationConfig, reveal_dir: Path, dest: Path, title: str = SCENES["forward"][1]
+) -> None:
     """A one-file reveal.js deck: the clips and reveal.js's own files all inside it as data URIs."""
     # Each slide's notes go in as a token first, then in as escaped HTML below.
     tokens = [f"forward-pass-notes-{number}" for number in range(len(presentation.slides))]
@@ -166,7 +177,7 @@ def write_html(presentation: PresentationConfig, reveal_dir: Path, dest: Path) -
         presentation_configs=[marked],
         one_file=True,
         cdn_url=LOCAL_ASSETS,
-        title=TITLE,
+        title=title,
         # Where the lecturer is: the slide's number out of all, and a progress bar.
         slide_number=SlideNumber.candt,
         progress=JsBool.true,
@@ -197,13 +208,14 @@ def write_pptx(presentation: PresentationConfig, dest: Path) -> None:
         PowerPoint(presentation_configs=[presentation]).convert_to(dest)
 
 
-def make_deck(quality: str, media_dir: Path, reveal_dir: Path) -> list[Path]:
+def make_deck(quality: str, media_dir: Path, reveal_dir: Path, story: str = "forward") -> list[Path]:
+    name, title = SCENES[story]
     check_reveal(reveal_dir)
     decks = media_dir / "decks"
     decks.mkdir(parents=True, exist_ok=True)
-    index = render(quality, media_dir, decks / f"{SCENE_NAME}.log")
+    index = render(quality, media_dir, decks / f"{name}.log", name)
     presentation = load_slides(index)
-    finals = [decks / f"{SCENE_NAME}.html", decks / f"{SCENE_NAME}.pptx"]
+    finals = [decks / f"{name}.html", decks / f"{name}.pptx"]
     temporaries = []
     try:
         for final in finals:
@@ -212,7 +224,7 @@ def make_deck(quality: str, media_dir: Path, reveal_dir: Path) -> list[Path]:
             temporaries.append(Path(name))
             # mkstemp makes the file private; a deck is to be shared like any file the user writes.
             os.chmod(name, 0o666 & ~UMASK)
-        write_html(presentation, reveal_dir, temporaries[0])
+        write_html(presentation, reveal_dir, temporaries[0], title)
         write_pptx(presentation, temporaries[1])
         for temporary, final in zip(temporaries, finals):
             os.replace(temporary, final)
@@ -227,6 +239,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "-ql", dest="quality", action="store_const", const="low", default="high", help="a quick 480p15 deck"
     )
+    parser.add_argument(
+        "--scene", choices=list(SCENES), default="forward", help="the story: the forward pass (default) or the backward"
+    )
     parser.add_argument("--media-dir", type=Path, default=ROOT / "media", help="manim's media folder (default: media/)")
     parser.add_argument(
         "--reveal-dir",
@@ -236,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        decks = make_deck(args.quality, args.media_dir.resolve(), args.reveal_dir.resolve())
+        decks = make_deck(args.quality, args.media_dir.resolve(), args.reveal_dir.resolve(), args.scene)
     except (DeckError, OSError) as error:
         sys.stderr.write(f"make_deck: error: {error}\n")
         return 2

@@ -217,7 +217,6 @@ def _loss_lines(numbers: dict, outputs: list[float], loss: float) -> list[str]:
     network = numbers["network"]
     names = network["class_names"]
     target = network["target"]
-    symbol = LOSS_SYMBOLS[network["loss"]]
     if network["loss"] == "cross_entropy":
         t = network["target_class"]
         worked = f"L = −log p{str(t).translate(SUBSCRIPTS)} = −log {format_value(outputs[t])}"

@@ -105,6 +105,7 @@ TIERS = {
         "test_cache_keys.py",
         "test_gradients.py",
         "test_worked_numbers.py",
+        "test_backward_shapes.py",
     ),
     # What can tell the releases apart: the adapters and speed-ups, frames, renders, the cache, the command line, decks.
     "releases": (
@@ -121,6 +122,7 @@ TIERS = {
         "test_render.py",
         "test_render_light_chinese.py",
         "test_deck.py",
+        "test_backward_render.py",
     ),
 }
 """Each test file's tier, marked on its tests unless a test is marked with the other: the second environment runs ``-m releases``."""

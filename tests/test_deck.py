@@ -44,8 +44,9 @@ import srt  # noqa: E402
 from pptx.enum.shapes import MSO_SHAPE_TYPE  # noqa: E402
 from pptx.oxml.ns import qn  # noqa: E402
 
+from backward_pass import BackwardPassScene  # noqa: E402
 from forward_pass import ForwardPassScene  # noqa: E402
-from network_model import format_value, forward, load_network  # noqa: E402
+from network_model import format_value, forward, load_network, training_step  # noqa: E402
 from subtitles import cue_text  # noqa: E402
 from test_steps import STEPS_PER_PHASE, cues_shown  # noqa: E402
 from timeline import phase_frame_spans  # noqa: E402
@@ -431,3 +432,44 @@ def test_render_stopped_halfway_keeps_the_earlier_deck(tmp_path: Path) -> None:
     result = subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
     assert_stopped_in_one_line(result, "stopped by SIGTERM", f"{SCENE_NAME}.log")
     assert_earlier_deck_kept(earlier)
+
+
+# ---------------------------------------------------------------- the backward pass's deck
+
+
+@pytest.mark.render
+def test_the_backward_pass_deck_plays_offline_and_its_pptx_reads_back(tmp_path: Path) -> None:
+    """``--scene backward`` makes the training step's decks: a slide per step, the numbers in the notes."""
+    name = "BackwardPassSlides"
+    media_dir = tmp_path / "media"
+    result = run_make_deck(media_dir, "--scene", "backward")
+    if result.returncode != 0:
+        pytest.fail(f"make_deck.py --scene backward failed:\n{result.stdout}\n{result.stderr}", pytrace=False)
+    slides = json.loads((media_dir / "slides" / f"{name}.json").read_text(encoding="utf-8"))["slides"]
+    step = training_step(load_network())
+    notes = [slide["notes"] for slide in slides]
+    # Each phase ends a slide, and so do the pause points inside them.
+    assert len(slides) > len(BackwardPassScene.PHASES)
+    assert format_value(step.loss) in " ".join(notes)
+    alone = tmp_path / "elsewhere" / f"{name}.html"
+    alone.parent.mkdir()
+    shutil.copyfile(media_dir / "decks" / f"{name}.html", alone)
+    try:
+        with browser.chromium() as driver:
+            total = browser.open_deck(driver, alone)
+            assert total == len(slides)
+            for number in range(total):
+                if number:
+                    assert browser.next_slide(driver) == number
+                state = browser.play_to(driver, 0.3)
+                assert state["time"] > 0, f"slide {number + 1}: the video did not advance: {state}"
+            errors = browser.browser_errors(driver)
+            requests = browser.remote_requests(driver)
+    except browser.BrowserError as error:
+        pytest.fail(str(error), pytrace=False)
+    assert errors == [], "the browser console shows errors"
+    assert requests == [], "the deck asked for something over the network"
+    presentation = pptx.Presentation(str(media_dir / "decks" / f"{name}.pptx"))
+    assert len(presentation.slides) == len(slides)
+    read_notes = [slide.notes_slide.notes_text_frame.text for slide in presentation.slides]
+    assert [text.replace("\n", "") for text in read_notes] == [text.replace("\n", "") for text in notes]
