@@ -345,7 +345,7 @@ class BackwardPassScene(ForwardPassScene):
         rule = self._rule_rows(
             [
                 (self.words.update_caption, r"W \leftarrow W - \eta\, \frac{\partial L}{\partial W}"),
-                (self.words.update_caption, f"\\eta = {rate}"),
+                (self.words.rate_caption, f"\\eta = {rate}"),
             ]
         )
         gradient = step.gradients[layer - 1].weights

@@ -157,7 +157,7 @@ class OuterProductPanel(VGroup):
     ) -> None:
         super().__init__(**kwargs)
         # Larger numbers on tighter rows than elsewhere: eight rows must stay readable in the panel.
-        buffs = {"v_buff": 0.42, "h_buff": 1.15}
+        buffs = {"v_buff": 0.42, "h_buff": 1.35}
 
         def entries(rows, signed, color):
             form = format_signed if signed else format_value

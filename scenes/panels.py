@@ -175,15 +175,20 @@ def activation_line(layer: LayerTrace, neuron: int, *, theme: Theme | None = Non
     )
 
 
+def logits_line(layer: LayerTrace, theme: Theme) -> MathTex:
+    """``z = (0.68, -0.32)``: the output layer's logits."""
+    return MathTex(
+        "z = (" + ",\\ ".join(format_value(value) for value in layer.z) + ")",
+        font_size=MATH_FONT_SIZE,
+        color=theme.text,
+    )
+
+
 def softmax_lines(layer: LayerTrace, winner: int, max_width: float, *, theme: Theme | None = None) -> VGroup:
     """The logits and the softmax of the winning class, with the real numbers."""
     theme = theme or DARK
     z = layer.z
-    logits = MathTex(
-        "z = (" + ",\\ ".join(format_value(value) for value in z) + ")",
-        font_size=MATH_FONT_SIZE,
-        color=theme.text,
-    )
+    logits = logits_line(layer, theme)
     numerator = f"e^{{{format_value(z[winner])}}}"
     # Three terms fit on one line; beyond that the sum is written as a sum.
     denominator = " + ".join(f"e^{{{format_value(v)}}}" for v in z) if len(z) <= 3 else r"\sum_j e^{z_j}"
@@ -200,11 +205,7 @@ def softmax_lines(layer: LayerTrace, winner: int, max_width: float, *, theme: Th
 def sigmoid_lines(layer: LayerTrace, winner: int, max_width: float, *, theme: Theme | None = None) -> VGroup:
     """The logits and the sigmoid of the winning output, with the real numbers."""
     theme = theme or DARK
-    logits = MathTex(
-        "z = (" + ",\\ ".join(format_value(value) for value in layer.z) + ")",
-        font_size=MATH_FONT_SIZE,
-        color=theme.text,
-    )
+    logits = logits_line(layer, theme)
     z = format_value(layer.z[winner])
     output = MathTex(
         f"o_{{{winner}}} = \\sigma({z}) = \\frac{{1}}{{1 + e^{{-({z})}}}} = {format_value(layer.a[winner])}",

@@ -1,4 +1,4 @@
-"""Time and size renders of ForwardPassScene against a blank scene of the same length, on two manim releases.
+"""Time and size renders of ForwardPassScene (or BackwardPassScene) against a blank scene of the same length, on two manim releases.
 
     .venv/bin/python scripts/benchmark.py                  # everything, on .venv and .venv-newest: 15-25 minutes
     .venv/bin/python scripts/benchmark.py --quick          # only the 480p15 (-ql) measurements
@@ -6,6 +6,7 @@
     .venv/bin/python scripts/benchmark.py --json bench.json
     .venv/bin/python scripts/benchmark.py --speedups       # what each speed-up of scenes/speedups.py saves, alone off
     .venv/bin/python scripts/benchmark.py --rerender-without skipped_plays_draw_nothing --repeat 2
+    .venv/bin/python scripts/benchmark.py --scene backward  # the training step, against a blank scene of its length
 
 Each environment given with ``--python`` (by default ``.venv``, the pinned manim,
 and ``.venv-newest``, the newest, whichever exist) is measured in the same run,
@@ -25,7 +26,7 @@ carries over between measurements unless a measurement is about the cache:
 * the full scene at -qh and at -ql with ``--disable_caching``, LaTeX warm: wall
   time, ratio to the floor, and the child's peak resident memory;
 * with caching on: a cold -qh render, then a re-render into the same media
-  directory after one timing edit (``PHASES["Layer 2 forward"]`` 8 s -> 9 s),
+  directory after one timing edit (``PHASES["Layer 2 forward"]`` 8 s -> 9 s; ``"Layer 2 backward"`` 9 s -> 10 s),
   as a share of the cold render. The edit is made, as a lecturer would make it,
   in the run's own copy of ``scenes/forward_pass.py``; the repository is never touched.
 
@@ -61,6 +62,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SCENE_MODULE = "forward_pass"
 SCENE_CLASS = "ForwardPassScene"
+STORIES = {
+    "forward": ("forward_pass", "ForwardPassScene", "Layer 2 forward", 9.0),
+    "backward": ("backward_pass", "BackwardPassScene", "Layer 2 backward", 10.0),
+}
+"""Each story's module and scene, and the timing edit of its re-render: a phase and its new seconds."""
 
 WARM_CACHES = ("Tex", "texts")
 """The folders of an earlier render's media folder that a "LaTeX warm" render starts from."""
@@ -347,6 +353,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--quick", action="store_true", help="only the 480p15 (-ql) measurements")
     parser.add_argument(
+        "--scene", choices=list(STORIES), default="forward", help="the story to measure: the forward pass (default)"
+    )
+    parser.add_argument(
         "--python",
         action="append",
         metavar="PATH",
@@ -368,6 +377,8 @@ def main(argv: list[str] | None = None) -> int:
         help="instead: a -qh re-render after one timing edit, with every speed-up on and with FLAG off (see measure_rerender)",
     )
     args = parser.parse_args(argv)
+    global SCENE_MODULE, SCENE_CLASS, EDITED_PHASE, EDITED_SECONDS
+    SCENE_MODULE, SCENE_CLASS, EDITED_PHASE, EDITED_SECONDS = STORIES[args.scene]
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
     pythons = args.python or [str(ROOT / path) for path in DEFAULT_PYTHONS if (ROOT / path).exists()]

@@ -9,10 +9,7 @@ video. Skip it with ``pytest --skip_render``.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +21,7 @@ from backward_pass import BackwardPassScene
 from conftest import require_font
 from network_model import format_value, load_network, training_step
 from style import THEMES
-from test_render import FPS, HEIGHT, QUALITY_DIR, RENDER_TIMEOUT, ROOT, SCENE_FILE, WIDTH
+from test_render import FPS, HEIGHT, WIDTH, render_short_scene
 from test_render import decode as decode_video
 
 pytestmark = pytest.mark.render
@@ -45,25 +42,9 @@ TOTAL_SECONDS = len(BackwardPassScene.PHASES) * 1.0
 def video_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     require_font("zh")
     folder = tmp_path_factory.mktemp("render-backward")
-    scene_file = folder / "short_backward.py"
-    scene_file.write_text(SHORT_SCENE, encoding="utf-8")
-    media_dir = folder / "media"
-    command = [
-        sys.executable, "-m", "manim", "-ql", "--silent", "--save_sections",
-        "--media_dir", str(media_dir),
-        str(scene_file), SCENE_NAME,
-    ]  # fmt: skip
-    env = {
-        **os.environ,
-        "FORWARD_PASS_THEME": "light",
-        "FORWARD_PASS_LANGUAGE": "zh",
-        "PYTHONPATH": str(SCENE_FILE.parent),
-    }
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=RENDER_TIMEOUT)
-    if result.returncode != 0:
-        log = result.stdout + result.stderr
-        pytest.fail(f"the render failed with exit code {result.returncode}:\n{log[-4000:]}", pytrace=False)
-    return media_dir / "videos" / scene_file.stem / QUALITY_DIR
+    return render_short_scene(
+        folder, SHORT_SCENE, SCENE_NAME, "--save_sections", FORWARD_PASS_THEME="light", FORWARD_PASS_LANGUAGE="zh"
+    )
 
 
 def test_the_video_is_light_and_lasts_the_sum_of_the_phases(video_dir: Path) -> None:

@@ -185,6 +185,7 @@ def test_chinese_class_names_show_as_written_in_english(tmp_path, monkeypatch):
     require_font("zh")
     spec = json.loads(DEFAULT_NETWORK_PATH.read_text(encoding="utf-8"))
     spec["class_names"] = ["猫", "狗"]
+    spec["target"] = "狗"
     path = tmp_path / "network.json"
     path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setenv(NETWORK_ENV_VAR, str(path))

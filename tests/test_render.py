@@ -447,3 +447,25 @@ def test_every_play_reaches_the_cache_by_its_own_key(render: Render) -> None:
     names = sorted(re.sub(r"_[0-9a-f]{12}$", "", path.stem) for path in partial.glob("*.mp4"))
     assert len(keys) == len(set(keys)) > 0
     assert names == expected, f"{len(names)} partial movie files, {len(expected)} plays; first: {names[:2]}"
+
+
+def render_short_scene(folder: Path, source: str, scene_name: str, *flags: str, **env_changes: str) -> Path:
+    """Render the scene ``scene_name`` of ``source``, written to a file in ``folder``, at -ql with ``flags``.
+
+    ``env_changes`` (the theme and the language, say) are set for the render alone.
+    Returns the folder of the video; a failed render fails the test with its output.
+    """
+    scene_file = folder / f"{scene_name.lower()}.py"
+    scene_file.write_text(source, encoding="utf-8")
+    media_dir = folder / "media"
+    command = [
+        sys.executable, "-m", "manim", "-ql", "--silent", *flags,
+        "--media_dir", str(media_dir),
+        str(scene_file), scene_name,
+    ]  # fmt: skip
+    env = {**os.environ, **env_changes, "PYTHONPATH": str(SCENE_FILE.parent)}
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=RENDER_TIMEOUT)
+    if result.returncode != 0:
+        log = result.stdout + result.stderr
+        pytest.fail(f"the render failed with exit code {result.returncode}:\n{log[-4000:]}", pytrace=False)
+    return media_dir / "videos" / scene_file.stem / QUALITY_DIR

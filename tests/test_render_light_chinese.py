@@ -10,10 +10,7 @@ the video. Skip it with ``pytest --skip_render``.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +22,7 @@ from conftest import require_font
 from forward_pass import ForwardPassScene
 from network_model import format_value, forward, load_network
 from style import THEMES
-from test_render import FPS, HEIGHT, QUALITY_DIR, RENDER_TIMEOUT, ROOT, SCENE_FILE, WIDTH
+from test_render import FPS, HEIGHT, WIDTH, render_short_scene
 from test_render import decode as decode_video
 
 pytestmark = pytest.mark.render
@@ -51,25 +48,7 @@ TOTAL_SECONDS = len(ForwardPassScene.PHASES) * 1.0
 def video_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     require_font("zh")
     folder = tmp_path_factory.mktemp("render-light-zh")
-    scene_file = folder / "short_light_chinese.py"
-    scene_file.write_text(SHORT_SCENE, encoding="utf-8")
-    media_dir = folder / "media"
-    command = [
-        sys.executable, "-m", "manim", "-ql", "--silent",
-        "--media_dir", str(media_dir),
-        str(scene_file), SCENE_NAME,
-    ]  # fmt: skip
-    env = {
-        **os.environ,
-        "FORWARD_PASS_THEME": "light",
-        "FORWARD_PASS_LANGUAGE": "zh",
-        "PYTHONPATH": str(SCENE_FILE.parent),
-    }
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=RENDER_TIMEOUT)
-    if result.returncode != 0:
-        log = result.stdout + result.stderr
-        pytest.fail(f"the render failed with exit code {result.returncode}:\n{log[-4000:]}", pytrace=False)
-    return media_dir / "videos" / scene_file.stem / QUALITY_DIR
+    return render_short_scene(folder, SHORT_SCENE, SCENE_NAME, FORWARD_PASS_THEME="light", FORWARD_PASS_LANGUAGE="zh")
 
 
 @pytest.fixture(scope="module")

@@ -177,8 +177,8 @@ class Language:
     """Beside ``∂L/∂W = δ aᵀ``."""
     update_caption: str = _screen()
     """Beside ``W ← W − η ∂L/∂W``."""
-    target_caption: str = _screen()
-    """Beside the target, and on the mark at the target class."""
+    rate_caption: str = _screen()
+    """Beside ``η = 0.10``."""
     summary_step_class: str = _screen("rate", "name", "before", "after", "loss", "loss_after")
     """The backward pass's last line, for a target class: ``before`` and ``after`` are its output."""
     summary_step_outputs: str = _screen("rate", "before", "after", "loss", "loss_after")

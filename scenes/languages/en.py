@@ -152,7 +152,7 @@ LANGUAGE = Language(
     slope_caption="derivative",
     gradient_caption="gradient",
     update_caption="update",
-    target_caption="target",
+    rate_caption="step size",
     summary_step_class="one step, η = {rate}:   p({name}) {before} → {after},   loss {loss} → {loss_after}",
     summary_step_outputs="one step, η = {rate}:   outputs {before} → {after},   loss {loss} → {loss_after}",
     # the backward pass, subtitles

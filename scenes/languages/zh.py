@@ -153,7 +153,7 @@ LANGUAGE = Language(
     slope_caption="导数",
     gradient_caption="梯度",
     update_caption="更新",
-    target_caption="目标",
+    rate_caption="步长",
     summary_step_class="一步，η = {rate}：  p({name}) {before} → {after}，  损失 {loss} → {loss_after}",
     summary_step_outputs="一步，η = {rate}：  输出 {before} → {after}，  损失 {loss} → {loss_after}",
     # the backward pass, subtitles
