@@ -30,7 +30,7 @@ from manim import (
 )
 
 from activation_text import FUNCTION_TEXT
-from forward_pass import PANEL_BOTTOM_Y, PANEL_TOP_Y, PROBABILITY_WIDTH, ForwardPassScene
+from forward_pass import PANEL_BOTTOM_Y, PANEL_TOP_Y, PROBABILITY_LEFT_X, PROBABILITY_WIDTH, ForwardPassScene
 from gradient_panels import (
     OuterProductPanel,
     UpdatePanel,
@@ -86,6 +86,8 @@ class BackwardPassScene(ForwardPassScene):
 
     def compute(self) -> None:
         self.step = training_step(self.network)
+        self.clipped_shown = False
+        """Whether a backward phase has shown a neuron that ReLU clipped: one is enough."""
 
     @property
     def heading(self) -> str:
@@ -135,15 +137,22 @@ class BackwardPassScene(ForwardPassScene):
         inputs = vector_text(self.network.inputs)
         names, shown = self._top_names()
         probability = format_value(trace.probabilities[trace.top_classes[0]])
-        summary = (
-            words.summary_tie.format(inputs=inputs, names=shown, probability=probability)
-            if trace.is_tie
-            else words.summary.format(inputs=inputs, name=names[0], probability=probability)
-        )
+        sigmoid = self.network.output_activation == "sigmoid"
+        if trace.is_tie:
+            summary = words.summary_tie.format(inputs=inputs, names=shown, probability=probability)
+        else:
+            summary = (words.summary_output if sigmoid else words.summary).format(
+                inputs=inputs, name=names[0], probability=probability
+            )
         self.work = self._in_panel(Text(summary, font=self.font, font_size=30, color=self.theme.text))
         self.top_box = self._top_box(panel, trace.top_classes)
         with self.phase("Recap"):
-            self._say(words.say_recap, inputs=inputs, name=shown, probability=probability)
+            self._say(
+                words.say_recap_output if sigmoid else words.say_recap,
+                inputs=inputs,
+                name=shown,
+                probability=probability,
+            )
             self.beat(
                 Write(self.title),
                 FadeIn(self.architecture, shift=0.2 * DOWN),
@@ -232,10 +241,10 @@ class BackwardPassScene(ForwardPassScene):
         """
         trace = self.trace.layers[layer - 1]
         gradients = self.step.gradients[layer - 1]
-        if trace.activation == "relu" and not getattr(self, "_clipped_shown", False):
+        if trace.activation == "relu" and not self.clipped_shown:
             clipped = [j for j, z in enumerate(trace.z) if z <= 0 and format_value(gradients.back[j]) != "0.00"]
             if clipped:
-                self._clipped_shown = True
+                self.clipped_shown = True
                 return max(clipped, key=lambda j: abs(gradients.back[j]))
         return int(np.argmax(np.abs(gradients.delta)))
 
@@ -402,7 +411,7 @@ class BackwardPassScene(ForwardPassScene):
             self.network.class_names,
             after.probabilities,
             [neuron.get_y() for neuron in diagram.layers[-1]],
-            left=old_panel.get_left()[0],
+            left=PROBABILITY_LEFT_X,
             width=PROBABILITY_WIDTH,
             font_size=26,
             row_height=min(0.36, diagram.spacing * 0.8),

@@ -33,6 +33,15 @@ MAX_WRITTEN_OUTPUTS = 3
 """A sum over the outputs is written term by term up to this many outputs; beyond, the first terms and an ellipsis."""
 
 
+def level_rows(matrix: MobjectMatrix) -> MobjectMatrix:
+    """Set every entry of each row on one baseline: the matrix centres each entry, and a ``+`` reaches lower than a digit."""
+    for row in matrix.get_rows():
+        baseline = row[0].family_members_with_points()[-1].get_bottom()[1]
+        for entry in row[1:]:
+            entry.shift((baseline - entry.family_members_with_points()[-1].get_bottom()[1]) * UP)
+    return matrix
+
+
 def vector_text(values: Sequence[float], signed: bool = False) -> str:
     """``(0.73, 0.27)``, or with ``signed`` ``(+0.73, -0.73)``: for subtitles and formulas."""
     form = format_signed if signed else format_value
@@ -167,7 +176,7 @@ class OuterProductPanel(VGroup):
         self.delta = MobjectMatrix(entries([[d] for d in gradients.delta], True, theme.gradient), **buffs)
         self.inputs = MobjectMatrix(entries([layer.inputs], False, theme.text), **buffs)
         for matrix in (self.gradient, self.delta, self.inputs):
-            matrix.get_brackets().set_color(theme.text)
+            level_rows(matrix).get_brackets().set_color(theme.text)
         self.delta.next_to(self.gradient, LEFT, buff=0.35).match_y(self.gradient)
         self.inputs.next_to(self.gradient, UP, buff=0.12).match_x(self.gradient)
         previous = "x^{\\top}" if layer.index == 1 else f"a^{{({layer.index - 1})\\top}}"
@@ -225,7 +234,7 @@ class UpdatePanel(VGroup):
                 [MathTex(form(value), font_size=MATH_FONT_SIZE, color=colors(value)) for value in line]
                 for line in values
             ]
-            found = MobjectMatrix(rows, **buffs)
+            found = level_rows(MobjectMatrix(rows, **buffs))
             found.get_brackets().set_color(theme.text)
             return found
 

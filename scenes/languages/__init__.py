@@ -186,6 +186,8 @@ class Language:
 
     # ---------------------------------------------------------------- the backward pass, subtitles
     say_recap: tuple[str, ...] = _subtitle("inputs", "name", "probability")
+    say_recap_output: tuple[str, ...] = _subtitle("inputs", "name", "probability")
+    """``say_recap`` for a sigmoid output: ``probability`` is the largest output."""
     say_loss_class: tuple[str, ...] = _subtitle("name", "index", "probability", "loss")
     """Cross-entropy: ``index`` is the target class's, ``probability`` its output."""
     say_loss_outputs: tuple[str, ...] = _subtitle("targets", "loss")

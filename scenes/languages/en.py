@@ -161,6 +161,11 @@ LANGUAGE = Language(
         "The forward pass: x = {inputs} gives {name}, p = {probability}",
         "{name}, p = {probability}",
     ),
+    say_recap_output=(
+        "Where the forward pass ended: x = {inputs} gives {name}, with output o = {probability}.",
+        "The forward pass: x = {inputs} gives {name}, o = {probability}",
+        "{name}, o = {probability}",
+    ),
     say_loss_class=(
         "The right answer is {name}. The loss is L = −log p{index} = −log {probability} = {loss}.",
         "Target {name}: L = −log {probability} = {loss}",

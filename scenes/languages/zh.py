@@ -162,6 +162,11 @@ LANGUAGE = Language(
         "前向传播：x = {inputs} → {name}，p = {probability}",
         "{name}，p = {probability}",
     ),
+    say_recap_output=(
+        "前向传播的结果：x = {inputs}，得到 {name}，输出 o = {probability}。",
+        "前向传播：x = {inputs} → {name}，o = {probability}",
+        "{name}，o = {probability}",
+    ),
     say_loss_class=(
         "正确答案是 {name}。损失 L = −log p{index} = −log {probability} = {loss}。",
         "目标 {name}：L = −log {probability} = {loss}",
