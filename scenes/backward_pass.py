@@ -39,8 +39,9 @@ from gradient_panels import (
     output_error_lines,
     vector_text,
 )
-from network_model import MAX_HIDDEN_LAYERS, format_value, training_step
+from network_model import MAX_HIDDEN_LAYERS, format_exact, format_value, training_step
 from panels import ProbabilityPanel, surround
+from phased_scene import SetupError
 from restyle import fade_in, fade_out
 from style import network_glow
 
@@ -86,6 +87,12 @@ class BackwardPassScene(ForwardPassScene):
 
     def compute(self) -> None:
         self.step = training_step(self.network)
+        layers = len(self.network.weights)
+        if not (isinstance(self.gradient_layer, int) and 1 <= self.gradient_layer <= layers):
+            raise SetupError(
+                f"{type(self).__name__}.GRADIENT_LAYER: expected a layer from 1 to {layers}, "
+                f"or None for the smallest matrix, got {self.GRADIENT_LAYER!r}"
+            )
         self.clipped_shown = False
         """Whether a backward phase has shown a neuron that ReLU clipped: one is enough."""
 
@@ -350,7 +357,7 @@ class BackwardPassScene(ForwardPassScene):
     def update_weights(self) -> None:
         layer = self.gradient_layer
         step = self.step
-        rate = format_value(step.learning_rate)
+        rate = format_exact(step.learning_rate)
         rule = self._rule_rows(
             [
                 (self.words.update_caption, r"W \leftarrow W - \eta\, \frac{\partial L}{\partial W}"),
@@ -449,7 +456,7 @@ class BackwardPassScene(ForwardPassScene):
 
     def sum_up(self) -> None:
         step, words, network = self.step, self.words, self.network
-        rate = format_value(step.learning_rate)
+        rate = format_exact(step.learning_rate)
         loss, loss_after = format_value(step.loss), format_value(step.loss_after)
         if network.target_class is not None:
             index = network.target_class

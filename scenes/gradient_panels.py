@@ -13,7 +13,15 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, MathTex, MobjectMatrix, VGroup
 
 from activation_text import FUNCTION_TEXT
-from network_model import LayerGradients, LayerTrace, TrainingStep, format_factor, format_signed, format_value
+from network_model import (
+    LayerGradients,
+    LayerTrace,
+    TrainingStep,
+    format_exact,
+    format_factor,
+    format_signed,
+    format_value,
+)
 from panels import MATH_FONT_SIZE, fit_within, sum_lines, surround
 from style import Theme
 
@@ -241,7 +249,7 @@ class UpdatePanel(VGroup):
         self.old = matrix(old, format_value, theme.weight_color)
         self.step = matrix(step, format_signed, lambda value: theme.gradient)
         self.new = matrix(new, format_value, theme.weight_color)
-        rate_text = format_value(rate)
+        rate_text = format_exact(rate)
         if row is None:
             minus = MathTex("-", font_size=48, color=theme.text)
             equals = MathTex("=", font_size=48, color=theme.text)

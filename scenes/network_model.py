@@ -81,6 +81,7 @@ __all__ = [
     "Network",
     "NetworkFileError",
     "check_trace",
+    "format_exact",
     "format_factor",
     "format_signed",
     "format_value",
@@ -441,11 +442,12 @@ def training_step(network: Network) -> TrainingStep:
             for where, value in np.ndenumerate(array):
                 if not math.isfinite(value) or abs(value) > MAX_PARAMETER:
                     index = "".join(f"[{i}]" for i in where)
+                    # Just beyond the bound, two decimals would show the bound itself.
+                    shown = format_value(value) if abs(float(format_value(value))) > MAX_PARAMETER else f"{value:.6g}"
                     raise NetworkFileError(
                         source,
                         f"{field}[{layer}]{index}",
-                        f"is {format_value(value)} after the update, beyond ±{MAX_PARAMETER:g}; "
-                        "make learning_rate smaller",
+                        f"is {shown} after the update, beyond ±{MAX_PARAMETER:g}; make learning_rate smaller",
                     )
     for gradient in gradients:
         where = layer_name(gradient.index, count)
@@ -479,6 +481,11 @@ def format_value(value: float, decimals: int = 2) -> str:
     if text.startswith("-") and float(text) == 0:
         text = text[1:]
     return text
+
+
+def format_exact(value: float) -> str:
+    """``value`` at two decimals when that is exact (``0.10``), else to four significant digits (``0.001``, ``0.125``)."""
+    return format_value(value) if round(value, 2) == value else f"{value:.4g}"
 
 
 def format_signed(value: float) -> str:

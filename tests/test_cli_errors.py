@@ -52,7 +52,7 @@ def assert_clean_stop(result: subprocess.CompletedProcess, *parts: str) -> None:
     assert "Traceback" not in output, output
     last_lines = [line for line in output.splitlines() if line.strip()][-3:]
     assert any(all(part in line for part in parts) for line in last_lines), (parts, last_lines)
-    assert any(line.startswith("forward_pass: error: ") for line in last_lines), last_lines
+    assert any(line.startswith(("forward_pass: error: ", "backward_pass: error: ")) for line in last_lines), last_lines
 
 
 def good_data() -> dict:
@@ -227,3 +227,55 @@ def test_unknown_theme_or_language_stops_with_the_known_ones(tmp_path, variable,
     result = run_manim(tmp_path / "media", **{variable: value})
     assert_clean_stop(result, *parts)
     assert not list((tmp_path / "media").rglob("*.mp4"))
+
+
+# ---------------------------------------------------------------- the backward pass
+
+BACKWARD_FILE = Path("scenes", "backward_pass.py")
+BACKWARD_VIDEO = Path("videos", "backward_pass", "480p15", "BackwardPassScene.mp4")
+
+
+def with_changes(**changes) -> str:
+    data = good_data()
+    for field, value in changes.items():
+        if value is None:
+            data.pop(field, None)
+        else:
+            data[field] = value
+    return json.dumps(data)
+
+
+BACKWARD_MISTAKES = {
+    "no target": ({"target": None}, ("target: missing field", "backward pass")),
+    "unknown target": ({"target": "Class 7"}, ("target: unknown class 'Class 7'",)),
+    "target list with cross-entropy": ({"target": [0, 1]}, ("target:", "squared_error")),
+    "learning rate out of range": ({"learning_rate": 11}, ("learning_rate:", "out of range")),
+    "loss that does not fit": ({"loss": "squared_error"}, ("loss:", "does not fit a softmax output")),
+    "update beyond the bound": ({"learning_rate": 10}, ("after the update", "make learning_rate smaller")),
+}
+
+
+@pytest.mark.parametrize("mistake", list(BACKWARD_MISTAKES))
+def test_the_backward_pass_stops_with_one_line_and_loses_no_earlier_video(tmp_path, mistake):
+    changes, parts = BACKWARD_MISTAKES[mistake]
+    media = tmp_path / "media"
+    video = media / BACKWARD_VIDEO
+    video.parent.mkdir(parents=True)
+    earlier = os.urandom(4096)
+    video.write_bytes(earlier)
+    path = tmp_path / "my-network.json"
+    path.write_text(with_changes(**changes), encoding="utf-8")
+    result = run_manim(media, BACKWARD_FILE, "BackwardPassScene", FORWARD_PASS_NETWORK=str(path))
+    assert_clean_stop(result, str(path), *parts)
+    assert video.read_bytes() == earlier
+    assert sorted(media.rglob("*.mp4")) == [video]
+
+
+def test_the_forward_pass_needs_no_target(tmp_path):
+    """Only the backward pass needs a target: a file without one still gets as far as the first frame."""
+    path = tmp_path / "my-network.json"
+    path.write_text(with_changes(target=None, learning_rate=None), encoding="utf-8")
+    media = tmp_path / "media"
+    result = run_manim(media, FORWARD_PASS_NETWORK=str(path))
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert (media / VIDEO).is_file()

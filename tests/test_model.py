@@ -470,3 +470,13 @@ def test_model_modules_do_not_import_manim():
         timeout=60,
     )
     assert result.returncode == 0, result.stderr.decode()
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [(0.1, "0.10"), (2.0, "2.00"), (0.5, "0.50"), (0.001, "0.001"), (0.125, "0.125")]
+)
+def test_a_learning_rate_is_shown_exactly(value, text):
+    """η at two decimals when they hold it, else as it is: 0.001 never shows as 0.00."""
+    from network_model import format_exact
+
+    assert format_exact(value) == text
