@@ -40,7 +40,7 @@ from gradient_panels import (
     vector_text,
 )
 from network_model import MAX_HIDDEN_LAYERS, format_exact, format_value, training_step
-from panels import ProbabilityPanel, surround
+from panels import ProbabilityPanel, one_path_per_part, surround
 from phased_scene import SetupError
 from restyle import fade_in, fade_out
 from style import network_glow
@@ -117,6 +117,10 @@ class BackwardPassScene(ForwardPassScene):
         sizes = [matrix.size for matrix in self.network.weights]
         return max(index for index, size in enumerate(sizes, 1) if size == min(sizes))
 
+    def _rule_rows(self, captioned: list[tuple[str, str]]) -> VGroup:
+        """The panel's rule, each formula drawn as one path per part: the network moves beneath it."""
+        return one_path_per_part(super()._rule_rows(captioned))
+
     # ------------------------------------------------------------------ the story
 
     def construct(self) -> None:
@@ -165,7 +169,7 @@ class BackwardPassScene(ForwardPassScene):
                 FadeIn(self.architecture, shift=0.2 * DOWN),
                 diagram.create(),
                 fade_in(self.input_labels),
-                share=0.35,
+                share=0.3,
             )
             self.beat(
                 *(
@@ -180,7 +184,7 @@ class BackwardPassScene(ForwardPassScene):
                 *(GrowFromEdge(bar, LEFT) for bar in panel.bars),
                 fade_in(panel.numbers),
                 fade_in(self.top_box),
-                share=0.35,
+                share=0.3,
             )
 
     def show_loss(self) -> None:
@@ -228,11 +232,11 @@ class BackwardPassScene(ForwardPassScene):
         with self.phase("Output error"):
             self._say(cue, deltas=vector_text(delta, signed=True))
             self.beat(fade_out(self.work), self._new_rule(rule), share=0.1)
-            self.beat(Write(work[0]), share=0.2)
+            self.beat(Write(work[0]), share=0.15)
             self.pause_point()
             self.beat(fade_in(work[1]), share=0.1)
             self.beat(
-                LaggedStart(*(FadeIn(tag, shift=0.1 * LEFT) for tag in self.tags[output]), lag_ratio=0.2), share=0.2
+                LaggedStart(*(FadeIn(tag, shift=0.1 * LEFT) for tag in self.tags[output]), lag_ratio=0.2), share=0.15
             )
         self.work = work
 
@@ -341,7 +345,7 @@ class BackwardPassScene(ForwardPassScene):
                 self._new_rule(rule),
                 *self.diagram.dim_edges(self.dimmed_connections),
                 fade_in(table),
-                share=0.2,
+                share=0.15,
             )
             self.pause_point()
             self._say(
@@ -351,7 +355,7 @@ class BackwardPassScene(ForwardPassScene):
                 gradient=format_value(gradients.weights[row, column]),
             )
             self.beat(fade_in(marker), share=0.1)
-            self.beat(*self.diagram.glow_gradients(layer - 1, gradients.weights), share=0.2)
+            self.beat(*self.diagram.glow_gradients(layer - 1, gradients.weights), share=0.15)
         self.work = VGroup(table, marker)
 
     def update_weights(self) -> None:
@@ -385,9 +389,9 @@ class BackwardPassScene(ForwardPassScene):
         panel = self._in_work_area(panel)
         with self.phase("Update"):
             self._say(self.words.say_update, rate=rate)
-            self.beat(fade_out(self.work), self._new_rule(rule), fade_in(panel), share=0.3)
+            self.beat(fade_out(self.work), self._new_rule(rule), fade_in(panel), share=0.2)
             self.pause_point()
-            self.beat(*self.diagram.reweight(step.updated.weights), share=0.25)
+            self.beat(*self.diagram.reweight(step.updated.weights), share=0.2)
         self.work = panel
 
     def forward_again(self) -> None:
@@ -412,6 +416,7 @@ class BackwardPassScene(ForwardPassScene):
                 ),
             ).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         )
+        one_path_per_part(work)
         rule = self._rule_rows([(words.layer_caption, r"z = W' a + b'")])
         old_panel = self.probability_panel
         new_panel = ProbabilityPanel(
@@ -436,7 +441,7 @@ class BackwardPassScene(ForwardPassScene):
                 loss=format_value(step.loss),
                 loss_after=format_value(step.loss_after),
             )
-            self.beat(fade_out(self.work), fade_out(tags), self._new_rule(rule), share=0.12)
+            self.beat(fade_out(self.work), fade_out(tags), self._new_rule(rule), share=0.1)
             self.beat(
                 *(
                     animation
@@ -447,10 +452,10 @@ class BackwardPassScene(ForwardPassScene):
                 *(Transform(old, new) for old, new in zip(old_panel.bars, new_panel.bars)),
                 *(ReplacementTransform(old, new) for old, new in zip(old_panel.numbers, new_panel.numbers)),
                 ReplacementTransform(self.top_box, new_box),
-                share=0.3,
+                share=0.22,
             )
             self.pause_point()
-            self.beat(fade_in(work), share=0.15)
+            self.beat(fade_in(work), share=0.12)
         self.top_box = new_box
         self.work = work
 

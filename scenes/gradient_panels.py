@@ -22,7 +22,7 @@ from network_model import (
     format_signed,
     format_value,
 )
-from panels import MATH_FONT_SIZE, fit_within, sum_lines, surround
+from panels import MATH_FONT_SIZE, fit_within, one_path_per_part, sum_lines, surround
 from style import Theme
 
 __all__ = [
@@ -86,7 +86,7 @@ def loss_lines(step: TrainingStep, max_width: float, *, theme: Theme) -> VGroup:
             font_size=MATH_FONT_SIZE,
         )
     lines = VGroup(head, loss).set_color(theme.text).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-    return fit_within(lines, max_width)
+    return one_path_per_part(fit_within(lines, max_width))
 
 
 def output_error_lines(step: TrainingStep, max_width: float, *, theme: Theme) -> VGroup:
@@ -108,7 +108,7 @@ def output_error_lines(step: TrainingStep, max_width: float, *, theme: Theme) ->
         )
     worked.set_color(theme.text)
     result = MathTex(r"\delta = " + _tex_vector(delta, signed=True), font_size=MATH_FONT_SIZE, color=theme.gradient)
-    return fit_within(VGroup(worked, result).arrange(DOWN, aligned_edge=LEFT, buff=0.25), max_width)
+    return one_path_per_part(fit_within(VGroup(worked, result).arrange(DOWN, aligned_edge=LEFT, buff=0.25), max_width))
 
 
 def backward_lines(
@@ -146,7 +146,7 @@ def backward_lines(
     )
     delta[1].set_color(theme.gradient)
     lines = VGroup(total, delta).arrange(DOWN, aligned_edge=LEFT, buff=0.22)
-    return fit_within(lines, max_width)
+    return one_path_per_part(fit_within(lines, max_width))
 
 
 class OuterProductPanel(VGroup):
@@ -193,7 +193,7 @@ class OuterProductPanel(VGroup):
         self.inputs_name = MathTex(previous, font_size=58, color=theme.text)
         self.inputs_name.next_to(self.inputs, RIGHT, buff=0.2)
         self.add(self.delta, self.inputs, self.gradient, self.delta_name, self.inputs_name)
-        fit_within(self, max_width, max_height)
+        one_path_per_part(fit_within(self, max_width, max_height))
 
     def entry_marker(self, row: int, column: int, color) -> VGroup:
         """Boxes around one entry of the gradient and the ``δ`` and ``a`` it is the product of."""
@@ -281,7 +281,7 @@ class UpdatePanel(VGroup):
             for name in self.names:
                 name.align_to([right, 0, 0], RIGHT)
         self.add(self.body, self.names)
-        fit_within(self, max_width, max_height)
+        one_path_per_part(fit_within(self, max_width, max_height))
 
     @property
     def entry_height(self) -> float:

@@ -29,6 +29,7 @@ from manim import (
 )
 
 from network_model import format_signed, format_value
+from panels import one_path_per_part
 from restyle import fade_in, restyle
 from style import (
     DARK,
@@ -365,7 +366,7 @@ class NetworkDiagram(VGroup):
         tag.set_fill(self.theme.background, opacity=1.0).set_stroke(color, opacity=1.0)
         tag.next_to(neuron, LEFT, buff=0.06)
         label.move_to(tag)
-        return VGroup(tag, label)
+        return VGroup(tag, one_path_per_part(label))
 
     def flow_back(self, layer: int) -> list[Animation]:
         """Pulses in the gradient's colour run backward along every edge from ``layer`` to the layer before it."""

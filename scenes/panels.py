@@ -18,6 +18,7 @@ from manim import (
     MathTex,
     Rectangle,
     RoundedRectangle,
+    SingleStringMathTex,
     Text,
     VGroup,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "ProbabilityPanel",
     "activation_line",
     "fit_within",
+    "one_path_per_part",
     "surround",
     "sigmoid_lines",
     "softmax_lines",
@@ -60,6 +62,35 @@ def surround(mobject, *, color, buff: float, corner_radius: float = 0.0) -> Roun
     width, height = high[0] - low[0], high[1] - low[1]
     box = RoundedRectangle(width=width + 2 * buff, height=height + 2 * buff, corner_radius=corner_radius, color=color)
     return box.move_to((low + high) / 2)
+
+
+def one_path_per_part(mobject):
+    """Draw each part of every formula in ``mobject`` as one path: its glyphs' outlines joined, in place.
+
+    A formula is a mobject per glyph, and every frame that redraws it traces
+    each one apart; the backward pass keeps many numbers on screen while the
+    network moves beneath them. Joined, a part of a formula (a number, a
+    matrix entry, a term of a sum) is one outline of several closed curves,
+    drawn the same, with its colour and its place; only its glyphs can no longer
+    move apart. A part whose glyphs differ in colour is left as it is.
+    """
+    formulas = [member for member in mobject.get_family() if isinstance(member, SingleStringMathTex)]
+    for formula in formulas:
+        for part in formula.get_family():
+            glyphs = part.submobjects
+            if not glyphs or any(glyph.submobjects or not glyph.has_points() for glyph in glyphs):
+                continue
+            first = glyphs[0]
+            if any(
+                not np.array_equal(glyph.fill_rgbas, first.fill_rgbas)
+                or not np.array_equal(glyph.stroke_rgbas, first.stroke_rgbas)
+                for glyph in glyphs
+            ):
+                continue
+            part.set_points(np.concatenate([glyph.points for glyph in glyphs]))
+            part.submobjects = []
+            part.match_style(first, family=False)
+    return mobject
 
 
 def fit_within(mobject, max_width: float, max_height: float | None = None):
