@@ -39,7 +39,14 @@ from gradient_panels import (
     output_error_lines,
     vector_text,
 )
-from network_model import MAX_HIDDEN_LAYERS, format_exact, format_value, training_step
+from network_model import (
+    MAX_HIDDEN_LAYERS,
+    format_exact,
+    format_probability,
+    format_signed,
+    format_value,
+    training_step,
+)
 from panels import ProbabilityPanel, one_path_per_part, surround
 from phased_scene import SetupError
 from restyle import fade_in, fade_out
@@ -87,6 +94,10 @@ class BackwardPassScene(ForwardPassScene):
 
     def compute(self) -> None:
         self.step = training_step(self.network)
+        self.symbol = "L" if self.network.loss == "cross_entropy" else "E"
+        """The loss's letter: ``L`` for cross-entropy, ``E`` for squared error, as the textbooks write them."""
+        self.by_class = self.network.target_class is not None and self.network.output_activation == "softmax"
+        """Whether the story speaks of the target class's probability: a class target, and softmax outputs."""
         layers = len(self.network.weights)
         if not (isinstance(self.gradient_layer, int) and 1 <= self.gradient_layer <= layers):
             raise SetupError(
@@ -169,7 +180,7 @@ class BackwardPassScene(ForwardPassScene):
                 FadeIn(self.architecture, shift=0.2 * DOWN),
                 diagram.create(),
                 fade_in(self.input_labels),
-                share=0.3,
+                share=0.25,
             )
             self.beat(
                 *(
@@ -184,7 +195,7 @@ class BackwardPassScene(ForwardPassScene):
                 *(GrowFromEdge(bar, LEFT) for bar in panel.bars),
                 fade_in(panel.numbers),
                 fade_in(self.top_box),
-                share=0.3,
+                share=0.22,
             )
 
     def show_loss(self) -> None:
@@ -200,13 +211,13 @@ class BackwardPassScene(ForwardPassScene):
             marks.add(DashedVMobject(surround(name, color=self.theme.text, buff=0.07), num_dashes=24))
         loss = format_value(step.loss)
         with self.phase("Loss"):
-            if network.target_class is not None:
+            if network.loss == "cross_entropy":
                 index = network.target_class
                 self._say(
                     words.say_loss_class,
                     name=network.class_names[index],
                     index=index,
-                    probability=format_value(step.before.outputs[index]),
+                    probability=format_probability(step.before.outputs[index]),
                     loss=loss,
                 )
             else:
@@ -286,8 +297,8 @@ class BackwardPassScene(ForwardPassScene):
         self._say(words.say_backward, layer=layer)
         self.beat(fade_out(self.work), self._new_rule(rule), share=0.06)
         self.beat(*diagram.flow_back(layer + 1), share=0.1)
-        self.beat(*diagram.spotlight_from(layer, focus), share=0.06)
-        back, z = format_value(gradients.back[focus]), trace.z[focus]
+        self.beat(*diagram.spotlight_from(layer, focus), share=0.04)
+        back, z = format_signed(gradients.back[focus]), trace.z[focus]
         clipped = trace.activation == "relu" and z <= 0
         if clipped:
             self._say(words.say_backward_clipped, layer=layer, neuron=focus, back=back, z=format_value(z))
@@ -298,7 +309,7 @@ class BackwardPassScene(ForwardPassScene):
                 neuron=focus,
                 back=back,
                 slope=format_value(gradients.slope[focus]),
-                delta=format_value(gradients.delta[focus]),
+                delta=format_signed(gradients.delta[focus]),
             )
         self.beat(LaggedStart(*(fade_in(part) for part in lines[0]), lag_ratio=0.1), share=0.14)
         self.pause_point()
@@ -307,7 +318,7 @@ class BackwardPassScene(ForwardPassScene):
         self.pause_point()
         self._say(words.say_backward_layer, layer=layer, deltas=vector_text(gradients.delta, signed=True))
         self.beat(LaggedStart(*(FadeIn(tag, shift=0.1 * LEFT) for tag in self.tags[layer]), lag_ratio=0.15), share=0.12)
-        self.beat(*diagram.restore_edges(layer + 1), share=0.05)
+        self.beat(*diagram.restore_edges(layer + 1), share=0.03)
         self.work = lines
 
     def show_weight_gradients(self) -> None:
@@ -318,11 +329,11 @@ class BackwardPassScene(ForwardPassScene):
             [
                 (
                     self.words.gradient_caption,
-                    f"\\frac{{\\partial L}}{{\\partial W^{{({layer})}}}} = \\delta^{{({layer})}} {previous}",
+                    f"\\frac{{\\partial {self.symbol}}}{{\\partial W^{{({layer})}}}} = \\delta^{{({layer})}} {previous}",
                 ),
                 (
                     self.words.gradient_caption,
-                    f"\\frac{{\\partial L}}{{\\partial b^{{({layer})}}}} = \\delta^{{({layer})}}",
+                    f"\\frac{{\\partial {self.symbol}}}{{\\partial b^{{({layer})}}}} = \\delta^{{({layer})}}",
                 ),
             ]
         )
@@ -339,23 +350,24 @@ class BackwardPassScene(ForwardPassScene):
         marker = table.entry_marker(int(row), int(column), self.theme.accent)
         self.dimmed_connections = [index for index in range(len(self.diagram.edges)) if index != layer - 1]
         with self.phase("Weight gradients"):
-            self._say(self.words.say_weight_gradients, layer=layer)
+            self._say(self.words.say_weight_gradients, layer=layer, symbol=self.symbol)
             self.beat(
                 fade_out(self.work),
                 self._new_rule(rule),
                 *self.diagram.dim_edges(self.dimmed_connections),
                 fade_in(table),
-                share=0.15,
+                share=0.1,
             )
+            self.hold(0.12)
             self.pause_point()
             self._say(
                 self.words.say_gradient_entry,
-                delta=format_value(gradients.delta[row]),
+                delta=format_signed(gradients.delta[row]),
                 a=format_value(trace.inputs[column]),
-                gradient=format_value(gradients.weights[row, column]),
+                gradient=format_signed(gradients.weights[row, column]),
             )
             self.beat(fade_in(marker), share=0.1)
-            self.beat(*self.diagram.glow_gradients(layer - 1, gradients.weights), share=0.15)
+            self.beat(*self.diagram.glow_gradients(layer - 1, gradients.weights), share=0.1)
         self.work = VGroup(table, marker)
 
     def update_weights(self) -> None:
@@ -364,7 +376,10 @@ class BackwardPassScene(ForwardPassScene):
         rate = format_exact(step.learning_rate)
         rule = self._rule_rows(
             [
-                (self.words.update_caption, r"W \leftarrow W - \eta\, \frac{\partial L}{\partial W}"),
+                (
+                    self.words.update_caption,
+                    f"W \\leftarrow W - \\eta\\, \\frac{{\\partial {self.symbol}}}{{\\partial W}}",
+                ),
                 (self.words.rate_caption, f"\\eta = {rate}"),
             ]
         )
@@ -380,6 +395,7 @@ class BackwardPassScene(ForwardPassScene):
                 max_height=PANEL_TOP_Y - PANEL_BOTTOM_Y - 0.25,
                 theme=self.theme,
                 row=row,
+                symbol=self.symbol,
             )
 
         panel = panel_of(None)
@@ -388,17 +404,16 @@ class BackwardPassScene(ForwardPassScene):
             panel = panel_of(int(np.argmax(np.max(np.abs(gradient), axis=1))))
         panel = self._in_work_area(panel)
         with self.phase("Update"):
-            self._say(self.words.say_update, rate=rate)
+            self._say(self.words.say_update, rate=rate, symbol=self.symbol)
             self.beat(fade_out(self.work), self._new_rule(rule), fade_in(panel), share=0.2)
             self.pause_point()
-            self.beat(*self.diagram.reweight(step.updated.weights), share=0.2)
+            self.beat(*self.diagram.reweight(step.updated.weights), share=0.12)
         self.work = panel
 
     def forward_again(self) -> None:
         step, diagram, words = self.step, self.diagram, self.words
         after = step.after
         symbol = "p" if self.network.output_activation == "softmax" else "o"
-        loss_symbol = "L" if self.network.loss == "cross_entropy" else "E"
         work = self._in_work_area(
             VGroup(
                 MathTex(
@@ -410,7 +425,7 @@ class BackwardPassScene(ForwardPassScene):
                     color=self.theme.text,
                 ),
                 MathTex(
-                    f"{loss_symbol}:\\ {format_value(step.loss)}\\ \\rightarrow\\ {format_value(step.loss_after)}",
+                    f"{self.symbol}:\\ {format_value(step.loss)}\\ \\rightarrow\\ {format_value(step.loss_after)}",
                     font_size=38,
                     color=self.theme.text,
                 ),
@@ -452,7 +467,7 @@ class BackwardPassScene(ForwardPassScene):
                 *(Transform(old, new) for old, new in zip(old_panel.bars, new_panel.bars)),
                 *(ReplacementTransform(old, new) for old, new in zip(old_panel.numbers, new_panel.numbers)),
                 ReplacementTransform(self.top_box, new_box),
-                share=0.22,
+                share=0.15,
             )
             self.pause_point()
             self.beat(fade_in(work), share=0.12)
@@ -463,7 +478,7 @@ class BackwardPassScene(ForwardPassScene):
         step, words, network = self.step, self.words, self.network
         rate = format_exact(step.learning_rate)
         loss, loss_after = format_value(step.loss), format_value(step.loss_after)
-        if network.target_class is not None:
+        if self.by_class:
             index = network.target_class
             values = {
                 "name": network.class_names[index],

@@ -18,7 +18,7 @@ from network_model import (
     LayerTrace,
     TrainingStep,
     format_exact,
-    format_factor,
+    format_probability,
     format_signed,
     format_value,
 )
@@ -73,7 +73,7 @@ def loss_lines(step: TrainingStep, max_width: float, *, theme: Theme) -> VGroup:
         index = network.target_class
         head = MathTex("y = (" + ",\\ ".join(f"{value:g}" for value in target) + ")", font_size=MATH_FONT_SIZE)
         loss = MathTex(
-            f"L = -\\log p_{{{index}}} = -\\log {format_value(outputs[index])} = {format_value(step.loss)}",
+            f"L = -\\log p_{{{index}}} = -\\log {format_probability(outputs[index])} = {format_value(step.loss)}",
             font_size=MATH_FONT_SIZE,
         )
     else:
@@ -130,17 +130,17 @@ def backward_lines(
         text = format_value(w)
         negative = text.startswith("-")
         sign = ("-" if negative else "") if index == 0 else ("-" if negative else "+")
-        terms.append((sign, text.lstrip("-"), format_factor(d), w))
+        terms.append((sign, text.lstrip("-"), f"({format_signed(d)})", w))
     head = f"(W^{{({above.index})\\top}} \\delta^{{({above.index})}})_{{{neuron}}} ="
     back = gradients.back[neuron]
-    total = sum_lines(head, terms, ["= " + format_value(back)], max_width, theme=theme, factor_color=theme.gradient)
+    total = sum_lines(head, terms, ["= " + format_signed(back)], max_width, theme=theme, factor_color=theme.gradient)
     function = FUNCTION_TEXT[layer.activation]
     slope = gradients.slope[neuron]
     delta = MathTex(
-        f"\\delta^{{({layer.index})}}_{{{neuron}}} = {format_factor(back)} \\cdot "
+        f"\\delta^{{({layer.index})}}_{{{neuron}}} = ({format_signed(back)}) \\cdot "
         + function.slope_example(layer.z[neuron])
-        + f" = {format_factor(back)} \\cdot {format_factor(slope)}",
-        "= " + format_value(gradients.delta[neuron]),
+        + f" = ({format_signed(back)}) \\cdot {format_value(slope)}",
+        "= " + format_signed(gradients.delta[neuron]),
         font_size=MATH_FONT_SIZE,
         color=theme.text,
     )
@@ -229,6 +229,7 @@ class UpdatePanel(VGroup):
         max_height: float,
         theme: Theme,
         row: int | None = None,
+        symbol: str = "L",
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
@@ -257,7 +258,7 @@ class UpdatePanel(VGroup):
             self.names = VGroup(
                 MathTex("W", font_size=44, color=theme.text).next_to(self.old, UP, buff=0.12),
                 MathTex(
-                    f"{rate_text}\\,\\tfrac{{\\partial L}}{{\\partial W}}", font_size=44, color=theme.gradient
+                    f"{rate_text}\\,\\tfrac{{\\partial {symbol}}}{{\\partial W}}", font_size=44, color=theme.gradient
                 ).next_to(self.step, UP, buff=0.12),
                 MathTex("W'", font_size=44, color=theme.text).next_to(self.new, UP, buff=0.12),
             )
@@ -269,7 +270,7 @@ class UpdatePanel(VGroup):
             self.names = VGroup(
                 MathTex(f"w_{{{row}}}", font_size=40, color=theme.text),
                 MathTex(
-                    f"-\\ {rate_text}\\,\\tfrac{{\\partial L}}{{\\partial w_{{{row}}}}}",
+                    f"-\\ {rate_text}\\,\\tfrac{{\\partial {symbol}}}{{\\partial w_{{{row}}}}}",
                     font_size=40,
                     color=theme.gradient,
                 ),

@@ -364,7 +364,8 @@ class NetworkDiagram(VGroup):
             stroke_width=2,
         )
         tag.set_fill(self.theme.background, opacity=1.0).set_stroke(color, opacity=1.0)
-        tag.next_to(neuron, LEFT, buff=0.06)
+        # Clear of the dashed ring that a negative value wears around the neuron.
+        tag.next_to(neuron, LEFT, buff=(SIGN_CUE_RADIUS - 1) * self.radius + 0.05)
         label.move_to(tag)
         return VGroup(tag, one_path_per_part(label))
 

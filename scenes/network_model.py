@@ -83,6 +83,7 @@ __all__ = [
     "check_trace",
     "format_exact",
     "format_factor",
+    "format_probability",
     "format_signed",
     "format_value",
     "forward",
@@ -486,6 +487,11 @@ def format_value(value: float, decimals: int = 2) -> str:
 def format_exact(value: float) -> str:
     """``value`` at two decimals when that is exact (``0.10``), else to four significant digits (``0.001``, ``0.125``)."""
     return format_value(value) if round(value, 2) == value else f"{value:.4g}"
+
+
+def format_probability(value: float) -> str:
+    """A probability at two decimals, or to two significant digits when it is too small for them: ``0.0031``."""
+    return format_value(value) if format_value(value) != "0.00" or value == 0 else f"{value:.2g}"
 
 
 def format_signed(value: float) -> str:

@@ -56,6 +56,15 @@ NETWORKS = {
         "target": [0.0, 1.0],
         "learning_rate": 2.0,
     },
+    "sigmoid outputs with a class target": {
+        "layer_sizes": [3, 4, 3],
+        "inputs": [0.5, -0.8, 0.3],
+        "seed": 3,
+        "output_activation": "sigmoid",
+        "loss": "squared_error",
+        "target": "Class 2",
+        "learning_rate": 1.0,
+    },
 }
 RUNS = [("default", "en"), ("default", "zh"), *((name, "en") for name in list(NETWORKS)[1:])]
 
@@ -222,9 +231,27 @@ def test_a_clipped_relu_neuron_is_shown_passing_no_gradient():
     layer = step.before.layers[1]
     clipped = [j for j, z in enumerate(layer.z) if z <= 0]
     assert clipped, "the default network should clip a neuron in hidden layer 2"
-    shown = screen(run, "Layer 2 backward")
     j = clipped[0]
-    assert f"\\mathrm{{ReLU}}'({format_value(layer.z[j])})" in shown, shown
-    assert "0.00" in shown
+    worked = strings(next(snap for snap in run.snapshots if snap.phase == "Layer 2 backward"))
+    line = next(text for text in worked if f"\\mathrm{{ReLU}}'({format_value(layer.z[j])})" in text)
+    # δ = (Wᵀδ)_j · ReLU′(z_j) = (Wᵀδ)_j · 0.00 = 0.00
+    assert "\\cdot 0.00" in line, line
+    assert line.replace(" ", "").endswith("=0.00"), line
     cues = " ".join(cue.content for cue in run.subcaptions).replace("\n", " ")
     assert "f′(z) = 0" in cues, cues
+
+
+def test_squared_error_speaks_of_e_and_outputs_never_of_log_or_probability(backward_run):
+    name, run, step, _ = backward_run
+    cues = " ".join(cue.content for cue in run.subcaptions).replace("\n", " ")
+    if step.network.loss != "squared_error":
+        assert "−log" in cues, name
+        return
+    shown = " ".join(screen(run, phase) for phase in run.section_starts)
+    assert "log" not in cues, name
+    assert "\\log" not in shown, name
+    assert "E = " in cues, name
+    assert "\\partial E" in shown, name
+    assert "\\partial L" not in shown, name
+    assert "∂L" not in cues, name
+    assert " p(" not in screen(run, "Outro"), name

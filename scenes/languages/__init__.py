@@ -203,10 +203,11 @@ class Language:
     say_backward_clipped: tuple[str, ...] = _subtitle("layer", "neuron", "back", "z")
     """The same for a neuron that ReLU clipped: ``f′(z) = 0``."""
     say_backward_layer: tuple[str, ...] = _subtitle("layer", "deltas")
-    say_weight_gradients: tuple[str, ...] = _subtitle("layer")
+    say_weight_gradients: tuple[str, ...] = _subtitle("layer", "symbol")
+    """``symbol`` is the loss's letter: ``L`` for cross-entropy, ``E`` for squared error."""
     say_gradient_entry: tuple[str, ...] = _subtitle("delta", "a", "gradient")
     """One entry of ``∂L/∂W``: its row's ``δ`` times its column's ``a``."""
-    say_update: tuple[str, ...] = _subtitle("rate")
+    say_update: tuple[str, ...] = _subtitle("rate", "symbol")
     say_forward_again: tuple[str, ...] = _subtitle("before", "after", "loss", "loss_after")
     """``before`` and ``after`` are the outputs, ``(0.73, 0.27)``."""
     say_outro_class: tuple[str, ...] = _subtitle("rate", "name", "before", "after", "loss", "loss_after")

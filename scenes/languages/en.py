@@ -208,8 +208,8 @@ LANGUAGE = Language(
     ),
     say_weight_gradients=(
         "The gradient of layer {layer}'s weights is δ aᵀ: one row per neuron, one column per input.",
-        "Layer {layer}: ∂L/∂W = δ aᵀ",
-        "∂L/∂W = δ aᵀ",
+        "Layer {layer}: ∂{symbol}/∂W = δ aᵀ",
+        "∂{symbol}/∂W = δ aᵀ",
     ),
     say_gradient_entry=(
         "Each entry is its row's δ times its column's a: {delta} · {a} = {gradient}. The edges glow by its size.",
@@ -217,9 +217,9 @@ LANGUAGE = Language(
         "{delta} · {a} = {gradient}",
     ),
     say_update=(
-        "One step of gradient descent: every weight and bias moves against its gradient, W ← W − {rate} · ∂L/∂W.",
-        "Gradient descent: W ← W − {rate} · ∂L/∂W",
-        "W ← W − {rate} · ∂L/∂W",
+        "One step of gradient descent: every weight and bias moves against its gradient, W ← W − {rate} · ∂{symbol}/∂W.",
+        "Gradient descent: W ← W − {rate} · ∂{symbol}/∂W",
+        "W ← W − {rate} · ∂{symbol}/∂W",
     ),
     say_forward_again=(
         "The same input, forward again: the outputs go from {before} to {after}, the loss from {loss} to {loss_after}.",

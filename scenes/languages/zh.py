@@ -209,8 +209,8 @@ LANGUAGE = Language(
     ),
     say_weight_gradients=(
         "第 {layer} 层权重的梯度是 δ aᵀ：每个神经元一行，每个输入一列。",
-        "第 {layer} 层：∂L/∂W = δ aᵀ",
-        "∂L/∂W = δ aᵀ",
+        "第 {layer} 层：∂{symbol}/∂W = δ aᵀ",
+        "∂{symbol}/∂W = δ aᵀ",
     ),
     say_gradient_entry=(
         "每一项都是所在行的 δ 乘以所在列的 a：{delta} · {a} = {gradient}。连线的亮度表示它的大小。",
@@ -218,9 +218,9 @@ LANGUAGE = Language(
         "{delta} · {a} = {gradient}",
     ),
     say_update=(
-        "一步梯度下降：每个权重和偏置都沿梯度的反方向移动，W ← W − {rate} · ∂L/∂W。",
-        "梯度下降：W ← W − {rate} · ∂L/∂W",
-        "W ← W − {rate} · ∂L/∂W",
+        "一步梯度下降：每个权重和偏置都沿梯度的反方向移动，W ← W − {rate} · ∂{symbol}/∂W。",
+        "梯度下降：W ← W − {rate} · ∂{symbol}/∂W",
+        "W ← W − {rate} · ∂{symbol}/∂W",
     ),
     say_forward_again=(
         "同样的输入再做一次前向传播：输出从 {before} 变为 {after}，损失从 {loss} 变为 {loss_after}。",
