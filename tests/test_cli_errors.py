@@ -28,13 +28,25 @@ def run_manim(
     media_dir: Path,
     scene_file: Path = SCENE_FILE,
     scene: str = "ForwardPassScene",
+    *flags: str,
     **env_changes: str,
 ) -> subprocess.CompletedProcess:
-    """Render ``scene`` at low quality; stdout and stderr come back together, in order."""
+    """Render ``scene`` at low quality, with ``flags``; stdout and stderr come back together, in order."""
     env = {key: value for key, value in os.environ.items() if key != NETWORK_ENV_VAR}
     env.update(env_changes)
     return subprocess.run(
-        [sys.executable, "-m", "manim", "-ql", "--silent", "--media_dir", str(media_dir), str(scene_file), scene],
+        [
+            sys.executable,
+            "-m",
+            "manim",
+            "-ql",
+            "--silent",
+            *flags,
+            "--media_dir",
+            str(media_dir),
+            str(scene_file),
+            scene,
+        ],
         check=False,
         cwd=REPO_ROOT,
         env=env,
@@ -272,10 +284,14 @@ def test_the_backward_pass_stops_with_one_line_and_loses_no_earlier_video(tmp_pa
 
 
 def test_the_forward_pass_needs_no_target(tmp_path):
-    """Only the backward pass needs a target: a file without one still gets as far as the first frame."""
+    """Only the backward pass needs a target: the forward pass plays a file without one to the end (a dry run)."""
     path = tmp_path / "my-network.json"
     path.write_text(with_changes(target=None, learning_rate=None), encoding="utf-8")
-    media = tmp_path / "media"
-    result = run_manim(media, FORWARD_PASS_NETWORK=str(path))
+    result = run_manim(tmp_path / "media", SCENE_FILE, "ForwardPassScene", "--dry_run", FORWARD_PASS_NETWORK=str(path))
     assert result.returncode == 0, result.stdout[-2000:]
-    assert (media / VIDEO).is_file()
+    assert "error" not in result.stdout, result.stdout[-2000:]
+    # The same file stops the backward pass, naming the field.
+    result = run_manim(
+        tmp_path / "media", BACKWARD_FILE, "BackwardPassScene", "--dry_run", FORWARD_PASS_NETWORK=str(path)
+    )
+    assert_clean_stop(result, "target: missing field")
