@@ -161,7 +161,12 @@ class BackwardPassScene(ForwardPassScene):
         probability = format_value(trace.probabilities[trace.top_classes[0]])
         sigmoid = self.network.output_activation == "sigmoid"
         if trace.is_tie:
-            summary = words.summary_tie.format(inputs=inputs, names=shown, probability=probability)
+            summary = words.summary_tie.format(
+                inputs=inputs,
+                names=shown,
+                probability=probability,
+                **words.output_words(self.network.output_activation),
+            )
         else:
             summary = (words.summary_output if sigmoid else words.summary).format(
                 inputs=inputs, name=names[0], probability=probability

@@ -486,9 +486,10 @@ class ForwardPassScene(FastScene, PhasedScene):
             )
         )
         if trace.is_tie:
-            equation = " = ".join(f"p_{{{index}}}" for index in top) + f" = {probability}"
-            verdict_text = words.tie.format(names=shown, probability=probability)
-            cue = (words.say_tie, {"names": words.listed(names), "probability": probability})
+            outputs = words.output_words(self.network.output_activation)
+            equation = " = ".join(f"{outputs['symbol']}_{{{index}}}" for index in top) + f" = {probability}"
+            verdict_text = words.tie.format(names=shown, probability=probability, **outputs)
+            cue = (words.say_tie, {"names": words.listed(names), "probability": probability, **outputs})
         elif self.network.output_activation == "sigmoid":
             equation = r"\hat{y} = \arg\max_i\, o_i = " + str(top[0])
             verdict_text = words.prediction_output.format(name=names[0], probability=probability)
@@ -557,8 +558,9 @@ class ForwardPassScene(FastScene, PhasedScene):
         names, shown = self._top_names()
         probability = format_value(trace.probabilities[trace.top_classes[0]])
         if trace.is_tie:
-            result = words.summary_tie.format(inputs=inputs, names=shown, probability=probability)
-            cue = (words.say_outro_tie, {"names": words.listed(names)})
+            outputs = words.output_words(self.network.output_activation)
+            result = words.summary_tie.format(inputs=inputs, names=shown, probability=probability, **outputs)
+            cue = (words.say_outro_tie, {"names": words.listed(names), **outputs})
         elif self.network.output_activation == "sigmoid":
             result = words.summary_output.format(inputs=inputs, name=names[0], probability=probability)
             cue = (words.say_outro_output, {"name": names[0]})

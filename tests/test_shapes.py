@@ -74,6 +74,7 @@ SHAPES = {
     "shrinking layers": {"layer_sizes": [4, 2, 2, 2], "inputs": [0.5, -0.8, 0.3, 0.9], "seed": 6},
     "all-zero activations": zero_hidden_layers(),
     "three-way tie": three_way_tie(),
+    "three-way tie of sigmoid outputs": {**three_way_tie(), "output_activation": "sigmoid"},
     "numbers at the bounds": numbers_at_the_bounds(),
     "one hidden layer": {
         "layer_sizes": [3, 5, 2],
@@ -236,6 +237,11 @@ def test_the_top_classes_are_marked_alike_and_a_tie_is_called_one(shape_run):
         else:
             assert tie not in cues, name
             assert tie not in screen, name
+        if trace.network.output_activation == "sigmoid":
+            # A sigmoid's outputs are not probabilities, and are never called so.
+            word = run.words.quantities[0]
+            assert word not in cues, f"{name}: {phase}: {cues!r}"
+            assert word not in screen, f"{name}: {phase}"
 
 
 # ------------------------------------------------------------ the functions on screen
@@ -301,6 +307,8 @@ def test_everything_on_screen_follows_the_function(shape_run):
 
     opening = words.architecture.split("{")[0].replace(" ", "")
     header = next(text for text in snaps["Intro"] if text.startswith(opening))
+    # The hidden layers' part of the header, between the sizes and the output's function.
+    header = header.split("·")[1]
     named = set()
     for function, shown in FUNCTION_NAMES.items():
         if shown.replace(" ", "") in header:

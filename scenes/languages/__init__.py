@@ -120,11 +120,11 @@ class Language:
     input_caption: str = _screen()
     """Beside ``x = (...)``."""
     prediction: str = _screen("name", "probability")
-    tie: str = _screen("names", "probability")
+    tie: str = _screen("names", "probability", "quantity", "symbol")
     """Instead of ``prediction`` when several classes share the top probability."""
     summary: str = _screen("inputs", "name", "probability")
     """The outro's last line; ``inputs`` is ``(0.50, 0.80, 0.30)``."""
-    summary_tie: str = _screen("inputs", "names", "probability")
+    summary_tie: str = _screen("inputs", "names", "probability", "quantity", "symbol")
     prediction_output: str = _screen("name", "probability")
     """``prediction`` for a sigmoid output, whose values are not probabilities: ``probability`` is the largest output."""
     summary_output: str = _screen("inputs", "name", "probability")
@@ -133,6 +133,8 @@ class Language:
     list_last: str = _fragment("rest", "last")
     """Before the last item of a list: ``A, B and C``."""
     many_classes: str = _fragment("count")
+    quantities: tuple[str, str] = _fragment()
+    """What the outputs are called: after softmax, and after a sigmoid: ``probability``, ``output``."""
     """On screen, for a tie of more classes than fit: ``5 classes``."""
 
     # ---------------------------------------------------------------- subtitles
@@ -154,10 +156,12 @@ class Language:
     say_logits: tuple[str, ...] = _subtitle("logits")
     say_softmax: tuple[str, ...] = _subtitle("logits", "probabilities")
     say_prediction: tuple[str, ...] = _subtitle("name", "probability")
-    say_tie: tuple[str, ...] = _subtitle("names", "probability")
+    say_tie: tuple[str, ...] = _subtitle("names", "probability", "quantity", "symbol")
+    """A tie's words, and those of ``tie`` and ``summary_tie``, are given ``quantity`` and ``symbol``
+    (:meth:`Language.output_words`): probabilities after softmax, outputs after a sigmoid."""
     say_matrix: tuple[str, ...] = _subtitle("layer")
     say_outro: tuple[str, ...] = _subtitle("inputs", "name", "probability")
-    say_outro_tie: tuple[str, ...] = _subtitle("inputs", "names", "probability")
+    say_outro_tie: tuple[str, ...] = _subtitle("inputs", "names", "probability", "quantity", "symbol")
     say_sigmoid_output: tuple[str, ...] = _subtitle("logits", "probabilities")
     """``say_softmax`` for a sigmoid output."""
     say_prediction_output: tuple[str, ...] = _subtitle("name", "probability")
@@ -252,6 +256,11 @@ class Language:
         """The titles above the layers of a network of ``count`` layers."""
         hidden = [self.hidden_layer.format(index=index) for index in range(1, count - 1)]
         return [self.input_layer, *hidden, self.output_layer]
+
+    def output_words(self, output_activation: str) -> dict[str, str]:
+        """The ``quantity`` and ``symbol`` of the outputs: ``probability`` and ``p``, or ``output`` and ``o``."""
+        softmax = output_activation == "softmax"
+        return {"quantity": self.quantities[0 if softmax else 1], "symbol": "p" if softmax else "o"}
 
     def listed(self, items: Sequence[str]) -> str:
         """``A``, ``A and B``, ``A, B and C``."""

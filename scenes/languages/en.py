@@ -49,14 +49,15 @@ LANGUAGE = Language(
     activation_caption="activation",
     input_caption="input",
     prediction="prediction: {name}, with probability {probability}",
-    tie="tie: {names}, each with probability {probability}",
+    tie="tie: {names}, each with {quantity} {probability}",
     summary="x = {inputs}  →  {name}, p = {probability}",
-    summary_tie="x = {inputs}  →  tie: {names}, p = {probability} each",
+    summary_tie="x = {inputs}  →  tie: {names}, {symbol} = {probability} each",
     prediction_output="prediction: {name}, the largest output, {probability}",
     summary_output="x = {inputs}  →  {name}, o = {probability}",
     list_separator=", ",
     list_last="{rest} and {last}",
     many_classes="{count} classes",
+    quantities=("probability", "output"),
     # subtitles, fullest first
     intro_same="{described} in the {layers}",
     intro_each="{described} in hidden layer {index}",
@@ -108,9 +109,9 @@ LANGUAGE = Language(
         "{name}, p = {probability}",
     ),
     say_tie=(
-        "A tie: {names} each have probability {probability}, so the network predicts no single class.",
-        "A tie: {names}, each with probability {probability}.",
-        "A tie: {names}, p = {probability}",
+        "A tie: {names} each have {quantity} {probability}, so the network predicts no single class.",
+        "A tie: {names}, each with {quantity} {probability}.",
+        "A tie: {names}, {symbol} = {probability}",
     ),
     say_matrix=(
         "Layer {layer} as one matrix product: each row of W holds the weights into one neuron.",
@@ -125,9 +126,9 @@ LANGUAGE = Language(
         "{name}, p = {probability}",
     ),
     say_outro_tie=(
-        "The whole forward pass: x = {inputs} gives a tie: {names}, each with probability {probability}.",
-        "x = {inputs} gives a tie: {names}, p = {probability}",
-        "A tie: {names}, p = {probability}",
+        "The whole forward pass: x = {inputs} gives a tie: {names}, each with {quantity} {probability}.",
+        "x = {inputs} gives a tie: {names}, {symbol} = {probability}",
+        "A tie: {names}, {symbol} = {probability}",
     ),
     say_sigmoid_output=(
         "The sigmoid squeezes each logit between 0 and 1: o = {probabilities}.",

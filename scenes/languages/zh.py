@@ -55,14 +55,15 @@ LANGUAGE = Language(
     activation_caption="激活函数",
     input_caption="输入",
     prediction="预测：{name}，概率 {probability}",
-    tie="平局：{names}，概率都是 {probability}",
+    tie="平局：{names}，{quantity}都是 {probability}",
     summary="x = {inputs}  →  {name}，p = {probability}",
-    summary_tie="x = {inputs}  →  平局：{names}，p 都是 {probability}",
+    summary_tie="x = {inputs}  →  平局：{names}，{symbol} 都是 {probability}",
     prediction_output="预测：{name}，输出最大，为 {probability}",
     summary_output="x = {inputs}  →  {name}，o = {probability}",
     list_separator="、",
     list_last="{rest} 和 {last}",
     many_classes="{count} 个类别",
+    quantities=("概率", "输出"),
     # subtitles, fullest first
     intro_same="{layers}用 {described}",
     intro_each="隐藏层 {index} 用 {described}",
@@ -111,9 +112,9 @@ LANGUAGE = Language(
         "{name}，p = {probability}",
     ),
     say_tie=(
-        "平局：{names} 的概率都是 {probability}，网络不预测单一类别。",
-        "平局：{names}，概率都是 {probability}。",
-        "平局：{names}，p = {probability}",
+        "平局：{names} 的{quantity}都是 {probability}，网络不预测单一类别。",
+        "平局：{names}，{quantity}都是 {probability}。",
+        "平局：{names}，{symbol} = {probability}",
     ),
     say_matrix=(
         "把第 {layer} 层写成矩阵乘法：W 的每一行是进入一个神经元的权重。",
@@ -126,9 +127,9 @@ LANGUAGE = Language(
         "{name}，概率为 {probability}",
     ),
     say_outro_tie=(
-        "完整的前向传播：x = {inputs}，结果是平局：{names}，概率都是 {probability}。",
-        "x = {inputs} → 平局：{names}，p = {probability}",
-        "平局：{names}，p = {probability}",
+        "完整的前向传播：x = {inputs}，结果是平局：{names}，{quantity}都是 {probability}。",
+        "x = {inputs} → 平局：{names}，{symbol} = {probability}",
+        "平局：{names}，{symbol} = {probability}",
     ),
     say_sigmoid_output=(
         "sigmoid 把每个 logit 压到 0 和 1 之间：o = {probabilities}。",
