@@ -34,6 +34,17 @@ a class name or index, or for squared error also a list of one number from 0 to 
 per output; and a ``learning_rate`` above 0 and at most :data:`MAX_LEARNING_RATE`
 (:data:`DEFAULT_LEARNING_RATE` when left out). Only the training step needs a target.
 
+Instead of ``weights`` and ``biases``, ``"parameters": "mlp.safetensors"`` names a
+weights file, its path taken relative to the network file: a ``.safetensors`` file
+(read with the ``safetensors`` package's numpy API, no deep-learning framework
+needed) or a numpy ``.npz``. Its tensors are named as PyTorch names them: an
+``nn.Sequential``'s ``0.weight``, ``0.bias``, ``2.weight``, ... are taken in
+numeric order; named modules (``fc1.weight``, ...) in the order that
+``"layers": ["fc1", "fc2"]`` gives. A weight has PyTorch's shape ``(out, in)``,
+the shapes must chain, and ``layer_sizes`` follows from them (when the file gives
+it too, the two must agree). A pickle (``.pt``, ``.pth``, ``.pkl``, ``.bin``) is
+refused unread: loading one can run code.
+
 Every number must fit where it is shown: the inputs, weights and biases lie
 within ``MAX_PARAMETER`` of 0, and every ``z`` and ``a`` the forward pass computes
 within ``MAX_SHOWN_VALUE``, at the two decimals on screen. A file beyond either
@@ -113,6 +124,11 @@ MAX_PARAMETER = 10.0
 MAX_SHOWN_VALUE = 99.99
 """The largest magnitude of a computed ``z`` or ``a``, as shown to two decimals: ``-99.99`` fits inside a neuron."""
 REQUIRED_FIELDS = ("layer_sizes", "inputs", "weights", "biases", "class_names")
+WEIGHTS_FILE_SUFFIXES = (".safetensors", ".npz")
+PICKLE_SUFFIXES = (".pt", ".pth", ".pkl", ".pickle", ".bin", ".ckpt")
+"""Files that Python's pickle reads, which can run any code when they are loaded: refused unread."""
+SAVE_SAFETENSORS = 'from safetensors.torch import save_file; save_file(model.state_dict(), "mlp.safetensors")'
+"""The one line that saves a PyTorch model's weights as a file this project reads."""
 
 
 class NetworkFileError(ValueError):
@@ -538,11 +554,15 @@ def load_network(path: str | os.PathLike | None = None) -> Network:
         raise NetworkFileError(
             source, None, f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
         ) from None
-    return parse_network(data, source)
+    return parse_network(data, source, base=path.parent)
 
 
-def parse_network(data: object, source: str = "<memory>") -> Network:
-    """Validate the decoded JSON ``data`` and build a :class:`Network` from it."""
+def parse_network(data: object, source: str = "<memory>", base: Path | None = None) -> Network:
+    """Validate the decoded JSON ``data`` and build a :class:`Network` from it.
+
+    ``base`` is the folder that a weights file's path is taken relative to: the
+    network file's own; the working directory when not given.
+    """
 
     def fail(field: str | None, problem: str) -> NetworkFileError:
         return NetworkFileError(source, field, problem)
@@ -550,9 +570,22 @@ def parse_network(data: object, source: str = "<memory>") -> Network:
     if not isinstance(data, dict):
         raise fail(None, f"expected a JSON object at the top level, got {_kind(data)}")
 
+    loaded = None
+    if "parameters" in data:
+        both = [field for field in ("weights", "biases", "seed") if field in data]
+        if both:
+            raise fail("parameters", f"a weights file and {both[0]!r} are both given; give one or the other")
+        loaded = _parameters_file(data, Path.cwd() if base is None else base, fail)
+        if "layer_sizes" in data and data["layer_sizes"] != list(loaded[0]):
+            raise fail(
+                "layer_sizes",
+                f"{data['layer_sizes']} does not agree with the weights file, whose shapes give {list(loaded[0])}",
+            )
+        data = {**data, "layer_sizes": list(loaded[0])}
     generated = "weights" not in data and "biases" not in data and "seed" in data
     for field in REQUIRED_FIELDS:
-        if field not in data and not (generated and field in ("weights", "biases")):
+        given_otherwise = (generated or loaded is not None) and field in ("weights", "biases")
+        if field not in data and not given_otherwise:
             raise fail(field, "missing field")
 
     sizes = data["layer_sizes"]
@@ -578,7 +611,9 @@ def parse_network(data: object, source: str = "<memory>") -> Network:
 
     inputs = _vector(data["inputs"], "inputs", sizes[0], fail)
 
-    if generated:
+    if loaded is not None:
+        weights, biases = loaded[1], loaded[2]
+    elif generated:
         weights, biases = _random_parameters(data["seed"], sizes, fail)
     else:
         weights = _layer_list(data["weights"], "weights", len(sizes) - 1, fail)
@@ -671,6 +706,131 @@ def _target(value, class_names, loss, fail) -> tuple[np.ndarray | None, int | No
     else:
         raise fail("target", f"expected {expected}, got {_kind(value)}")
     return np.eye(count)[index], index
+
+
+def _parameters_file(data: dict, base: Path, fail) -> tuple[tuple[int, ...], tuple, tuple]:
+    """The layer sizes, weights and biases of the weights file that ``data["parameters"]`` names."""
+    name = data["parameters"]
+    if not isinstance(name, str) or not name.strip():
+        raise fail("parameters", f"expected the path of a .safetensors or .npz file, got {_kind(name)}")
+    path = base / name
+    where = f"parameters: {_display_name(path)}"
+    suffix = path.suffix.lower()
+    if suffix in PICKLE_SUFFIXES:
+        raise fail(
+            where,
+            f"refused: a {suffix} file is a pickle, and loading one can run any code it holds; "
+            f"save the weights as safetensors instead: {SAVE_SAFETENSORS}",
+        )
+    if suffix not in WEIGHTS_FILE_SUFFIXES:
+        raise fail(where, f"expected a .safetensors or .npz file, got {suffix or 'no suffix'}")
+    if not path.is_file():
+        raise fail(where, "file not found")
+    tensors = _read_tensors(path, suffix, lambda problem: fail(where, problem))
+    order = data.get("layers")
+    if order is not None:
+        if not isinstance(order, list) or not order or not all(isinstance(item, str) for item in order):
+            raise fail("layers", f'expected a list of the layers\' names, like ["fc1", "fc2"], got {_kind(order)}')
+        prefixes = list(order)
+    else:
+        prefixes = _sequential_order(tensors, lambda problem: fail(where, problem))
+    expected = {f"{prefix}.{kind}" for prefix in prefixes for kind in ("weight", "bias")}
+    for key in sorted(expected - set(tensors)):
+        raise fail(where, f"missing tensor {key!r}; the file has {', '.join(sorted(tensors))}")
+    for key in sorted(set(tensors) - expected):
+        layers = ", ".join(prefixes)
+        raise fail(where, f"unexpected tensor {key!r}: no layer of {layers} is named by it")
+    weights, biases = [], []
+    for prefix in prefixes:
+        weight, bias = tensors[f"{prefix}.weight"], tensors[f"{prefix}.bias"]
+        if weight.ndim != 2:
+            raise fail(where, f"{prefix}.weight: expected a matrix (out, in), got shape {tuple(weight.shape)}")
+        if bias.shape != (weight.shape[0],):
+            raise fail(
+                where, f"{prefix}.bias: expected shape ({weight.shape[0]},), one per output, got {tuple(bias.shape)}"
+            )
+        if weights and weight.shape[1] != weights[-1].shape[0]:
+            raise fail(
+                where,
+                f"{prefix}.weight: shape {tuple(weight.shape)} does not chain: "
+                f"the layer before gives {weights[-1].shape[0]} outputs, so it needs {weights[-1].shape[0]} inputs",
+            )
+        weights.append(weight)
+        biases.append(bias)
+    sizes = (weights[0].shape[1], *(weight.shape[0] for weight in weights))
+    if not MIN_LAYERS <= len(sizes) <= MAX_LAYERS or not all(MIN_LAYER_SIZE <= n <= MAX_LAYER_SIZE for n in sizes):
+        raise fail(
+            where,
+            f"its shapes give layers of {list(sizes)} neurons; the animation shows {MIN_LAYERS} to {MAX_LAYERS} "
+            f"layers of {MIN_LAYER_SIZE} to {MAX_LAYER_SIZE} neurons",
+        )
+    checked_weights = tuple(
+        _matrix(weight.tolist(), f"{where}: {prefix}.weight", weight.shape, fail)
+        for prefix, weight in zip(prefixes, weights)
+    )
+    checked_biases = tuple(
+        _vector(bias.tolist(), f"{where}: {prefix}.bias", len(bias), fail) for prefix, bias in zip(prefixes, biases)
+    )
+    return tuple(int(n) for n in sizes), checked_weights, checked_biases
+
+
+def _read_tensors(path: Path, suffix: str, fail) -> dict[str, np.ndarray]:
+    """Every tensor of a safetensors or npz file, by name, as float arrays."""
+    if suffix == ".safetensors":
+        try:
+            from safetensors import SafetensorError, safe_open
+        except ImportError:
+            raise fail("the safetensors package is not installed (bash scripts/setup.sh installs it)") from None
+        tensors = {}
+        try:
+            with safe_open(str(path), framework="np") as handle:
+                for key in handle.keys():  # noqa: SIM118 (a handle, not a dict)
+                    dtype = handle.get_slice(key).get_dtype()
+                    if dtype not in NUMPY_FLOATS:
+                        raise fail(
+                            f"{key}: dtype {dtype} cannot be read with numpy; save the weights as float32 "
+                            "(model.float() before saving)"
+                        )
+                    tensors[key] = handle.get_tensor(key)
+        except NetworkFileError:
+            raise
+        except (SafetensorError, OSError, ValueError) as error:
+            raise fail(f"not a safetensors file that can be read ({error})") from None
+    else:
+        try:
+            with np.load(path, allow_pickle=False) as archive:
+                tensors = {key: archive[key] for key in archive.files}
+        except ValueError as error:
+            if "pickle" in str(error).lower():
+                raise fail("refused: it holds pickled objects, and loading them can run any code") from None
+            raise fail(f"not an .npz file that can be read ({error})") from None
+        except (OSError, EOFError) as error:
+            raise fail(f"not an .npz file that can be read ({error})") from None
+        for key, tensor in tensors.items():
+            if tensor.dtype.kind not in "fiu":
+                raise fail(f"{key}: dtype {tensor.dtype} is not a number type")
+    if not tensors:
+        raise fail("holds no tensors")
+    return {key: np.asarray(tensor, dtype=float) for key, tensor in tensors.items()}
+
+
+NUMPY_FLOATS = ("F64", "F32", "F16", "I64", "I32", "I16", "I8", "U8")
+"""The safetensors dtypes that numpy reads; bfloat16 (``BF16``) is not among them."""
+
+
+def _sequential_order(tensors: dict[str, np.ndarray], fail) -> list[str]:
+    """The layers' names in an ``nn.Sequential``'s order: ``0``, ``2``, ``4`` (or ``net.0``, ...), by number."""
+    prefixes = sorted({key.rsplit(".", 1)[0] for key in tensors})
+    numbered = []
+    for prefix in prefixes:
+        last = prefix.rsplit(".", 1)[-1]
+        if not last.isdigit():
+            raise fail(
+                f"its layers are not numbered as nn.Sequential numbers them ({prefix!r}); "
+                'give their order in the network file, like "layers": ["fc1", "fc2"]'
+            )
+        numbered.append((int(last), prefix))
+    return [prefix for _, prefix in sorted(numbered)]
 
 
 def _hidden_activations(value, hidden, fail) -> tuple[str, ...]:

@@ -106,6 +106,7 @@ TIERS = {
         "test_gradients.py",
         "test_worked_numbers.py",
         "test_backward_shapes.py",
+        "test_weights_file.py",
     ),
     # What can tell the releases apart: the adapters and speed-ups, frames, renders, the cache, the command line, decks.
     "releases": (
