@@ -55,7 +55,7 @@ from panels import (
 )
 from phased_scene import PhasedScene, SetupError, check_latex
 from restyle import fade_in, fade_out, restyle
-from style import ThemeError, network_glow, shows_negative, theme_named
+from style import SIGN_CUE_RADIUS, ThemeError, network_glow, shows_negative, theme_named
 
 __all__ = ["ForwardPassScene", "hidden_phase"]
 
@@ -208,12 +208,7 @@ class ForwardPassScene(FastScene, PhasedScene):
         )
         # How brightly each neuron glows once lit: one scale for the inputs and every hidden layer.
         self.glows = network_glow(trace.activations)
-        self.input_labels = VGroup(
-            *(
-                MathTex(f"x_{{{i}}}", font_size=34, color=theme.dim_text).next_to(neuron, LEFT, buff=0.16)
-                for i, neuron in enumerate(self.diagram.layers[0])
-            )
-        )
+        self.input_labels = self._input_labels()
 
         self.panel = RoundedRectangle(
             width=PANEL_RIGHT_X - PANEL_LEFT_X,
@@ -238,6 +233,44 @@ class ForwardPassScene(FastScene, PhasedScene):
             theme=theme,
             font=self.font,
         )
+
+    def _input_labels(self) -> VGroup:
+        """Beside each input neuron, its name from the file, or ``x₀, x₁, ...``.
+
+        Names share one size, the largest at which the longest fits between the
+        frame's margin and its neuron, broken over two lines where that reads larger.
+        """
+        neurons = self.diagram.layers[0]
+        if not self.network.input_names:
+            return VGroup(
+                *(
+                    MathTex(f"x_{{{i}}}", font_size=34, color=self.theme.dim_text).next_to(neuron, LEFT, buff=0.16)
+                    for i, neuron in enumerate(neurons)
+                )
+            )
+        room = neurons[0].get_left()[0] - (SIGN_CUE_RADIUS - 1) * self.diagram.radius - 0.08 - (PANEL_LEFT_X + 0.05)
+        height = min(0.9 * self.diagram.spacing, 0.62)
+
+        def label(name: str, lines: int) -> Text:
+            words = name.split()
+            if lines == 2 and len(words) > 1:
+                cut = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(" ".join(words[i:]))))
+                name = " ".join(words[:cut]) + "\n" + " ".join(words[cut:])
+            return Text(name, font=self.font, font_size=22, color=self.theme.dim_text, line_spacing=0.8)
+
+        best = None
+        for lines in (1, 2):
+            labels = [label(name, lines) for name in self.network.input_names]
+            scale = min(1.0, room / max(t.width for t in labels), height / max(t.height for t in labels))
+            if best is None or scale > best[0] * 1.15:
+                best = (scale, labels)
+        scale, labels = best
+        # Clear of the dashed ring that a negative input wears.
+        buff = (SIGN_CUE_RADIUS - 1) * self.diagram.radius + 0.08
+        group = VGroup()
+        for text, neuron in zip(labels, neurons):
+            group.add(text.scale(scale).next_to(neuron, LEFT, buff=buff))
+        return group
 
     def _rule(self, equation: str, activation: str) -> VGroup:
         """The left column of the panel: the layer equation and the activation."""
@@ -319,14 +352,38 @@ class ForwardPassScene(FastScene, PhasedScene):
     def show_inputs(self) -> None:
         inputs = self.network.inputs
         vector = "(" + ", ".join(format_value(x) for x in inputs) + ")"
-        self.input_vector = self._in_panel(
+        rows = VGroup(
             VGroup(
                 Text(self.words.input_caption, font=self.font, font_size=22, color=self.theme.dim_text),
                 MathTex(f"x = {vector}", font_size=40, color=self.theme.text),
             ).arrange(RIGHT, buff=0.3)
         )
+        network = self.network
+        if network.raw_inputs is not None:
+            pairs = ",\\ ".join(
+                f"{format_value(raw)} \\to {format_value(x)}" for raw, x in zip(network.raw_inputs, inputs)
+            )
+            rows.add(
+                VGroup(
+                    Text(self.words.scaled_caption, font=self.font, font_size=22, color=self.theme.dim_text),
+                    MathTex(r"\frac{x - \mu}{\sigma}:\ " + pairs, font_size=36, color=self.theme.text),
+                ).arrange(RIGHT, buff=0.3)
+            )
+            rows.arrange(DOWN, buff=0.3)
+            rows[0].align_to(rows[1], LEFT)
+        self.input_vector = self._in_panel(rows)
         with self.phase("Input layer"):
-            self._say(self.words.say_inputs, vector=vector)
+            if network.input_names or network.raw_inputs is not None:
+                names = network.input_names or [f"x{i}" for i in range(len(inputs))]
+                raw = network.raw_inputs if network.raw_inputs is not None else inputs
+                named = self.words.list_separator.join(
+                    f"{name} {format_value(value)}"
+                    + (f" → {format_value(x)}" if network.raw_inputs is not None else "")
+                    for name, value, x in zip(names, raw, inputs)
+                )
+                self._say(self.words.say_inputs_named, vector=vector, named=named)
+            else:
+                self._say(self.words.say_inputs, vector=vector)
             self.beat(fade_in(self.panel), fade_in(self.input_vector), share=0.2)
             self.beat(
                 *self.diagram.activate(0, inputs, self.glows[0]),

@@ -45,6 +45,10 @@ the shapes must chain, and ``layer_sizes`` follows from them (when the file give
 it too, the two must agree). A pickle (``.pt``, ``.pth``, ``.pkl``, ``.bin``) is
 refused unread: loading one can run code.
 
+Optional ``input_names`` give each input a name, shown in place of ``x₀, x₁, ...``;
+optional ``input_scaling``, ``{"mean": [...], "std": [...]}``, makes ``inputs``
+raw measurements, and the network sees ``(x − mean) / std``.
+
 Every number must fit where it is shown: the inputs, weights and biases lie
 within ``MAX_PARAMETER`` of 0, and every ``z`` and ``a`` the forward pass computes
 within ``MAX_SHOWN_VALUE``, at the two decimals on screen. A file beyond either
@@ -168,6 +172,12 @@ class Network:
     """The index of the target class, when the target was given as a class."""
     learning_rate: float = 0.1
     """``η``, the size of the training step."""
+    input_names: tuple[str, ...] = ()
+    """A name for each input, shown in place of ``x₀, x₁, ...``; left empty, none."""
+    raw_inputs: np.ndarray | None = None
+    """The inputs as measured, when the file scales them: :attr:`inputs` is then ``(raw − mean) / std``."""
+    scaling: tuple[np.ndarray, np.ndarray] | None = None
+    """The ``mean`` and ``std`` that scale the raw inputs, or ``None``."""
 
     def __post_init__(self) -> None:
         if not self.hidden_activations:
@@ -198,6 +208,9 @@ class Network:
             None if self.target is None else self.target.tolist(),
             self.target_class,
             self.learning_rate,
+            self.input_names,
+            None if self.raw_inputs is None else self.raw_inputs.tolist(),
+            None if self.scaling is None else [part.tolist() for part in self.scaling],
         )
 
 
@@ -610,6 +623,17 @@ def parse_network(data: object, source: str = "<memory>", base: Path | None = No
     sizes = tuple(int(size) for size in sizes)
 
     inputs = _vector(data["inputs"], "inputs", sizes[0], fail)
+    input_names = _input_names(data.get("input_names"), sizes[0], fail)
+    raw_inputs, scaling = None, None
+    if data.get("input_scaling") is not None:
+        scaling = _input_scaling(data["input_scaling"], sizes[0], fail)
+        raw_inputs, inputs = inputs, (inputs - scaling[0]) / scaling[1]
+        for index, value in enumerate(inputs):
+            if not math.isfinite(value) or abs(value) > MAX_PARAMETER:
+                raise fail(
+                    f"inputs[{index}]",
+                    f"scaled, it is {value:g}, beyond ±{MAX_PARAMETER:g}; check input_scaling",
+                )
 
     if loaded is not None:
         weights, biases = loaded[1], loaded[2]
@@ -672,6 +696,9 @@ def parse_network(data: object, source: str = "<memory>", base: Path | None = No
         target,
         target_class,
         float(rate),
+        input_names,
+        raw_inputs,
+        scaling,
     )
     check_trace(forward(network))
     return network
@@ -831,6 +858,30 @@ def _sequential_order(tensors: dict[str, np.ndarray], fail) -> list[str]:
             )
         numbered.append((int(last), prefix))
     return [prefix for _, prefix in sorted(numbered)]
+
+
+def _input_names(value, count: int, fail) -> tuple[str, ...]:
+    """One non-empty name per input, or none."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or len(value) != count:
+        raise fail("input_names", f"expected a list of {count} names, one per input, got {_kind(value)}")
+    for index, name in enumerate(value):
+        if not isinstance(name, str) or not name.strip():
+            raise fail(f"input_names[{index}]", "expected a non-empty string")
+    return tuple(name.strip() for name in value)
+
+
+def _input_scaling(value, count: int, fail) -> tuple[np.ndarray, np.ndarray]:
+    """The ``mean`` and ``std`` of ``input_scaling``: one number per input each, every ``std`` above 0."""
+    if not isinstance(value, dict) or set(value) != {"mean", "std"}:
+        raise fail("input_scaling", f'expected {{"mean": [...], "std": [...]}}, got {_kind(value)}')
+    mean = _vector(value["mean"], "input_scaling.mean", count, fail)
+    std = _vector(value["std"], "input_scaling.std", count, fail)
+    for index, spread in enumerate(std):
+        if spread <= 0:
+            raise fail(f"input_scaling.std[{index}]", f"{spread:g}: a scale must be above 0")
+    return mean, std
 
 
 def _hidden_activations(value, hidden, fail) -> tuple[str, ...]:

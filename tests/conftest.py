@@ -107,6 +107,7 @@ TIERS = {
         "test_worked_numbers.py",
         "test_backward_shapes.py",
         "test_weights_file.py",
+        "test_train_example.py",
     ),
     # What can tell the releases apart: the adapters and speed-ups, frames, renders, the cache, the command line, decks.
     "releases": (

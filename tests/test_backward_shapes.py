@@ -32,6 +32,7 @@ NETWORKS = {
     "default": None,
     "deep tanh": EXAMPLES / "deep-tanh.json",
     "sigmoid with squared error": EXAMPLES / "sigmoid-squared-error.json",
+    "iris": EXAMPLES / "iris.json",
     "a function per layer": {
         "layer_sizes": [3, 8, 5, 8, 4, 8],
         "inputs": [-1.0, 0.5, 0.25],

@@ -295,3 +295,21 @@ def test_the_forward_pass_needs_no_target(tmp_path):
         tmp_path / "media", BACKWARD_FILE, "BackwardPassScene", "--dry_run", FORWARD_PASS_NETWORK=str(path)
     )
     assert_clean_stop(result, "target: missing field")
+
+
+def test_a_pickled_model_stops_the_render_in_one_line_and_loses_no_earlier_video(tmp_path):
+    """A state dict saved with torch.save is refused unread, with the line that saves safetensors instead."""
+    media = tmp_path / "media"
+    video = media / VIDEO
+    video.parent.mkdir(parents=True)
+    earlier = os.urandom(4096)
+    video.write_bytes(earlier)
+    (tmp_path / "mlp.pt").write_bytes(b"\x80\x02not read")
+    path = tmp_path / "my-network.json"
+    data = good_data()
+    del data["weights"], data["biases"]
+    data["parameters"] = "mlp.pt"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = run_manim(media, FORWARD_PASS_NETWORK=str(path))
+    assert_clean_stop(result, "mlp.pt", "can run any code", "save_file(model.state_dict()")
+    assert video.read_bytes() == earlier

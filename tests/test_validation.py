@@ -548,3 +548,38 @@ def test_a_non_finite_value_in_the_forward_pass_is_refused():
     with pytest.raises(NetworkFileError) as caught:
         check_trace(trace)
     assert_names(caught.value, "net.json", "hidden layer 1, neuron 0", "not a finite number")
+
+
+# --------------------------------------------------------------- named and scaled inputs
+
+
+def test_scaled_inputs_are_what_the_network_sees(tmp_path):
+    data = good_data()
+    data["inputs"] = [5.1, 3.5, 1.4]
+    data["input_names"] = ["sepal length", "sepal width", "petal length"]
+    data["input_scaling"] = {"mean": [5.84, 3.06, 3.76], "std": [0.83, 0.43, 1.76]}
+    network = load_network(write(tmp_path, data))
+    expected = [(x - m) / s for x, m, s in zip([5.1, 3.5, 1.4], [5.84, 3.06, 3.76], [0.83, 0.43, 1.76])]
+    assert network.inputs.tolist() == pytest.approx(expected, abs=1e-12)
+    assert network.raw_inputs.tolist() == [5.1, 3.5, 1.4]
+    assert network.input_names == ("sepal length", "sepal width", "petal length")
+    assert forward(network).layers[0].inputs.tolist() == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "parts"),
+    [
+        ({"input_names": ["a", "b"]}, "input_names", ("expected a list of 3 names",)),
+        ({"input_names": ["a", " ", "c"]}, "input_names[1]", ("non-empty string",)),
+        ({"input_scaling": {"mean": [0, 0], "std": [1, 1, 1]}}, "input_scaling.mean", ("expected 3 numbers",)),
+        ({"input_scaling": {"mean": [0, 0, 0], "std": [1, 0, 1]}}, "input_scaling.std[1]", ("above 0",)),
+        ({"input_scaling": {"mean": [0, 0, 0]}}, "input_scaling", ('"mean"', '"std"')),
+        ({"input_scaling": {"mean": [0, 0, 0], "std": [0.01, 1, 1]}}, "inputs[0]", ("beyond ±10",)),
+    ],
+)
+def test_bad_names_or_scaling_name_the_field(tmp_path, change, field, parts):
+    data = good_data()
+    data.update(change)
+    error = load_error(write(tmp_path, data))
+    assert error.field == field, str(error)
+    assert_names(error, *parts)

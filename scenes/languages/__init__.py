@@ -118,6 +118,8 @@ class Language:
     activation_caption: str = _screen()
     """Beside ``a = f(z)`` or ``p = softmax(z)``."""
     input_caption: str = _screen()
+    scaled_caption: str = _screen()
+    """Beside each measured input and the scaled value the network sees: ``5.10 → -0.90``."""
     """Beside ``x = (...)``."""
     prediction: str = _screen("name", "probability")
     tie: str = _screen("names", "probability", "quantity", "symbol")
@@ -146,6 +148,8 @@ class Language:
     """``functions`` is made of ``intro_same`` or ``intro_each``; ``names`` lists the functions' names;
     ``output`` is the output layer's function."""
     say_inputs: tuple[str, ...] = _subtitle("vector")
+    say_inputs_named: tuple[str, ...] = _subtitle("vector", "named")
+    """For inputs with names or a scaling: ``named`` is ``sepal length 5.10 → -0.90, ...``."""
     say_layer: tuple[str, ...] = _subtitle("layer")
     """As the pulses flow into a hidden layer."""
     say_worked_sum: tuple[str, ...] = _subtitle("layer", "neuron", "sum", "sum_short", "z")

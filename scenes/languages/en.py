@@ -47,6 +47,7 @@ LANGUAGE = Language(
     output_layer="Output",
     layer_caption="layer",
     activation_caption="activation",
+    scaled_caption="scaled",
     input_caption="input",
     prediction="prediction: {name}, with probability {probability}",
     tie="tie: {names}, each with {quantity} {probability}",
@@ -71,6 +72,11 @@ LANGUAGE = Language(
     say_inputs=(
         "The input x = {vector} enters the input neurons.",
         "Input: x = {vector}",
+        "x = {vector}",
+    ),
+    say_inputs_named=(
+        "The inputs enter the input neurons: {named}.",
+        "Inputs: {named}",
         "x = {vector}",
     ),
     say_layer=(

@@ -53,6 +53,7 @@ LANGUAGE = Language(
     output_layer="输出层",
     layer_caption="加权和",
     activation_caption="激活函数",
+    scaled_caption="标准化",
     input_caption="输入",
     prediction="预测：{name}，概率 {probability}",
     tie="平局：{names}，{quantity}都是 {probability}",
@@ -76,6 +77,11 @@ LANGUAGE = Language(
     say_inputs=(
         "输入 x = {vector} 进入输入层的神经元。",
         "输入 x = {vector}",
+        "x = {vector}",
+    ),
+    say_inputs_named=(
+        "输入进入输入层的神经元：{named}。",
+        "输入：{named}",
         "x = {vector}",
     ),
     say_layer=(
