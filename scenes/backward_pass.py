@@ -94,10 +94,6 @@ class BackwardPassScene(ForwardPassScene):
 
     def compute(self) -> None:
         self.step = training_step(self.network)
-        self.symbol = "L" if self.network.loss == "cross_entropy" else "E"
-        """The loss's letter: ``L`` for cross-entropy, ``E`` for squared error, as the textbooks write them."""
-        self.by_class = self.network.target_class is not None and self.network.output_activation == "softmax"
-        """Whether the story speaks of the target class's probability: a class target, and softmax outputs."""
         layers = len(self.network.weights)
         if not (isinstance(self.gradient_layer, int) and 1 <= self.gradient_layer <= layers):
             raise SetupError(
@@ -106,6 +102,16 @@ class BackwardPassScene(ForwardPassScene):
             )
         self.clipped_shown = False
         """Whether a backward phase has shown a neuron that ReLU clipped: one is enough."""
+
+    @property
+    def symbol(self) -> str:
+        """The loss's letter: ``L`` for cross-entropy, ``E`` for squared error, as the textbooks write them."""
+        return "L" if self.network.loss == "cross_entropy" else "E"
+
+    @property
+    def by_class(self) -> bool:
+        """Whether the story speaks of the target class's probability: a class target, and softmax outputs."""
+        return self.network.target_class is not None and self.network.output_activation == "softmax"
 
     @property
     def heading(self) -> str:
@@ -147,11 +153,6 @@ class BackwardPassScene(ForwardPassScene):
 
     # ------------------------------------------------------------------ phases
 
-    def _top_box(self, panel: ProbabilityPanel, top) -> VGroup:
-        return VGroup(
-            *(surround(panel.row(index), color=self.theme.winner, buff=0.1, corner_radius=0.08) for index in top)
-        )
-
     def recap(self) -> None:
         """The forward pass's end: every activation, the outputs and the prediction."""
         trace, words, diagram = self.trace, self.words, self.diagram
@@ -160,19 +161,9 @@ class BackwardPassScene(ForwardPassScene):
         names, shown = self._top_names()
         probability = format_value(trace.probabilities[trace.top_classes[0]])
         sigmoid = self.network.output_activation == "sigmoid"
-        if trace.is_tie:
-            summary = words.summary_tie.format(
-                inputs=inputs,
-                names=shown,
-                probability=probability,
-                **words.output_words(self.network.output_activation),
-            )
-        else:
-            summary = (words.summary_output if sigmoid else words.summary).format(
-                inputs=inputs, name=names[0], probability=probability
-            )
+        summary, _ = self._result()
         self.work = self._in_panel(Text(summary, font=self.font, font_size=30, color=self.theme.text))
-        self.top_box = self._top_box(panel, trace.top_classes)
+        self.top_box = self._top_boxes(panel, trace.top_classes)
         with self.phase("Recap"):
             self._say(
                 words.say_recap_output if sigmoid else words.say_recap,
@@ -451,7 +442,7 @@ class BackwardPassScene(ForwardPassScene):
             font=self.font,
         )
         glows = network_glow(after.activations)
-        new_box = self._top_box(new_panel, after.top_classes)
+        new_box = self._top_boxes(new_panel, after.top_classes)
         tags = VGroup(*self.tags.values())
         with self.phase("Forward again"):
             self._say(

@@ -530,12 +530,7 @@ class ForwardPassScene(FastScene, PhasedScene):
         top = trace.top_classes
         names, shown = self._top_names()
         probability = format_value(trace.probabilities[top[0]])
-        self.top_boxes = VGroup(
-            *(
-                surround(self.probability_panel.row(index), color=theme.winner, buff=0.1, corner_radius=0.08)
-                for index in top
-            )
-        )
+        self.top_boxes = self._top_boxes(self.probability_panel, top)
         self.top_rings = VGroup(
             *(
                 self.diagram.layers[-1][index].copy().set_fill(opacity=0).set_stroke(theme.winner, width=6).scale(1.18)
@@ -609,7 +604,14 @@ class ForwardPassScene(FastScene, PhasedScene):
                 )
         self.work = VGroup(matrix, marker, neuron_marker)
 
-    def show_full_network(self) -> None:
+    def _top_boxes(self, panel: ProbabilityPanel, top) -> VGroup:
+        """A box in the winner's colour around each of the ``top`` rows of ``panel``."""
+        return VGroup(
+            *(surround(panel.row(index), color=self.theme.winner, buff=0.1, corner_radius=0.08) for index in top)
+        )
+
+    def _result(self) -> tuple[str, tuple]:
+        """The forward pass in one line, ``x = (...) → Class 0, p = 0.73``, and the outro's cue for it."""
         trace, words = self.trace, self.words
         inputs = "(" + ", ".join(format_value(x) for x in self.network.inputs) + ")"
         names, shown = self._top_names()
@@ -624,9 +626,13 @@ class ForwardPassScene(FastScene, PhasedScene):
         else:
             result = words.summary.format(inputs=inputs, name=names[0], probability=probability)
             cue = (words.say_outro, {"name": names[0]})
+        return result, (cue[0], {"inputs": inputs, "probability": probability, **cue[1]})
+
+    def show_full_network(self) -> None:
+        result, cue = self._result()
         summary = self._in_panel(Text(result, font=self.font, font_size=30, color=self.theme.text))
         with self.phase("Outro"):
-            self._say(cue[0], inputs=inputs, probability=probability, **cue[1])
+            self._say(cue[0], **cue[1])
             self.beat(
                 fade_out(self.work),
                 fade_out(self.rule),
