@@ -19,6 +19,7 @@ speaker notes are the subtitle cues shown during it, with their real numbers.
 
 from __future__ import annotations
 
+import os
 from importlib.metadata import version
 from pathlib import Path
 
@@ -91,17 +92,23 @@ class PhasedSlides(Slide):
         subtitle file has, only when each cue ends; so they are written in
         afterwards, and the slides must match the steps one for one.
         """
-        super().render(*args, **kwargs)
-        index = self.slides_folder / f"{type(self).__name__}.json"
-        presentation = PresentationConfig.from_file(index)
-        notes = ["\n\n".join(cues) for cues in self.step_subtitles()]
-        if len(presentation.slides) != len(notes):
-            raise RuntimeError(
-                f"{index}: manim-slides cut {len(presentation.slides)} slides, but the story has {len(notes)} steps"
-            )
-        for slide, text in zip(presentation.slides, notes):
-            slide.notes = text
-        presentation.to_file(index)
+        # The slides' clips, which manim-slides takes from its folder when they exist, are checked too;
+        # the lock is held until the notes are in.
+        with self.media_guarded(clips=(self.slides_folder / "files" / type(self).__name__,)):
+            super().render(*args, **kwargs)
+            index = self.slides_folder / f"{type(self).__name__}.json"
+            presentation = PresentationConfig.from_file(index)
+            notes = ["\n\n".join(cues) for cues in self.step_subtitles()]
+            if len(presentation.slides) != len(notes):
+                raise RuntimeError(
+                    f"{index}: manim-slides cut {len(presentation.slides)} slides, but the story has {len(notes)} steps"
+                )
+            for slide, text in zip(presentation.slides, notes):
+                slide.notes = text
+            # Whole or not at all: written beside the index, then moved over it.
+            staged = index.with_name(f".{index.name}.writing-{os.getpid()}")
+            presentation.to_file(staged)
+            os.replace(staged, index)
 
 
 class ForwardPassSlides(PhasedSlides, ForwardPassScene):

@@ -112,8 +112,8 @@ import tempfile
 import threading
 import traceback
 from collections import OrderedDict
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from queue import Queue
 
@@ -129,6 +129,7 @@ import parsed_svgs
 import restyle
 import speedups
 import tex_prewarm
+import whole_files
 from tex_prewarm import source_of
 
 __all__ = [
@@ -173,6 +174,18 @@ def speedup_off(speedup: str, reason: str) -> None:
     _say_once(speedup, f"{PROGRAM}: speed-up off: {speedup}: {reason}")
 
 
+def safeguard_off(safeguard: str, reason: str) -> None:
+    """Say once, in one line, that ``safeguard`` (a name in the registry) is off and why; the render goes on as manim's."""
+    speedups.by_name(safeguard)  # KeyError for a name the registry lacks
+    _say_once(safeguard, f"{PROGRAM}: safeguard off: {safeguard}: {reason}")
+
+
+def say(line: str) -> None:
+    """One line on stderr, in the program's name."""
+    sys.stderr.write(f"{PROGRAM}: {line}\n")
+    sys.stderr.flush()
+
+
 _MISSING = object()
 
 
@@ -198,6 +211,7 @@ class Patches:
 
 
 restyle.report_to(speedup_off)
+parsed_svgs.report_to(say)
 
 
 def _parameters(function: Callable) -> list[inspect.Parameter] | None:
@@ -751,6 +765,16 @@ def _stop_process(pid: int, folders: dict[str, Path], *, kill: bool) -> int:
     return code
 
 
+def _die_with_parent(parent: int) -> None:
+    """Let the second process end with the first, however the first ends (Linux; elsewhere nothing)."""
+    if not sys.platform.startswith("linux"):
+        return
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the first ended before the call
+        os._exit(1)
+
+
 def _remove_folders(folders: dict[str, Path]) -> None:
     for own in folders.values():
         shutil.rmtree(own, ignore_errors=True)
@@ -912,7 +936,40 @@ class FastScene(Scene):
         if tex_prewarm.prewarm_formulas(type(self), speedup_off, key, rehearse_again=False) and key is not None:
             self._formula_watch = tex_prewarm.FormulaWatch(key)
 
+    @contextmanager
+    def media_guarded(self, clips: tuple[Path, ...] = ()) -> Iterator[None]:
+        """One render at a time in the media folder, its cache checked first (see ``whole_files``).
+
+        ``clips`` are folders of clips, besides the partial movie files, that
+        the render takes from a cache (a deck's slides). A dry run writes no
+        video and is left alone.
+        """
+        if config.dry_run:
+            yield
+            return
+        with whole_files.one_render_at_a_time(Path(config.media_dir), say):
+            writer = self.renderer.file_writer
+            movies, videos = list(clips), []
+            with suppress(AttributeError, TypeError):
+                movies.append(Path(writer.partial_movie_directory))
+            with suppress(AttributeError, TypeError):
+                videos.append(Path(writer.movie_file_path).parent)
+            removed = whole_files.heal(
+                media=Path(config.media_dir),
+                formulas=config.get_dir("tex_dir"),
+                texts=config.get_dir("text_dir"),
+                movies=movies,
+                videos=videos,
+            )
+            if removed:
+                say(f"found incomplete in the cache, and making again: {whole_files.describe(removed)}")
+            yield
+
     def render(self, *args, **kwargs):
+        with self.media_guarded():
+            return self._render(*args, **kwargs)
+
+    def _render(self, *args, **kwargs):
         done = False
         patches = self._patch_manim()
         try:
@@ -922,6 +979,8 @@ class FastScene(Scene):
         except BaseException as error:
             if self._split is not None and self._split.is_second:
                 self._end_second_process(error)
+            if (end := getattr(self.renderer.file_writer, "end_open_stream", None)) is not None:
+                end()
             raise
         finally:
             if self._split is not None and not self._split.is_second and self._split.pid:
@@ -967,6 +1026,7 @@ class FastScene(Scene):
             speedup_off("two processes for a preview", f"the second process could not start ({error})")
             return False
         if pid == 0:
+            _die_with_parent(os.getppid())
             os.close(read_end)
             self._split = _Split(section, folders, is_second=True, fd=write_end)
             for name, own in folders.items():
@@ -1076,6 +1136,10 @@ class FastScene(Scene):
                 speedup_off("x264 preset", reason)
             else:
                 writer = FastEncodingWriter
+        if (reason := whole_files.check_whole_outputs()) is not None:
+            safeguard_off(whole_files.SAFEGUARD, reason)
+        else:
+            writer = whole_files.writer_class(writer)
         if keyed and (reason := check_play_hash()) is not None:
             speedup_off("cache keys from the inputs", reason)
             keyed = False

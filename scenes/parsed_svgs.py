@@ -37,6 +37,7 @@ import os
 import pickle
 import sys
 import tempfile
+from collections.abc import Callable
 from contextlib import suppress
 from importlib import metadata
 from pathlib import Path
@@ -149,26 +150,66 @@ def stored_parse_path(mobject, file_path: Path) -> Path | None:
     ):
         digest.update(part.encode() + b"\0")
     digest.update(svg)
+    digest.update(FOOTER)  # the format of the file
     return path.with_name(f"{path.name}.{digest.hexdigest()[:20]}.parsed")
+
+
+def _report(line: str) -> None:
+    return None
+
+
+def report_to(say: Callable[[str], None]) -> None:
+    """Have ``say`` tell, in one line, of a kept parse that could not be read and is made again."""
+    global _report
+    _report = say
+
+
+FOOTER = b"parse-whole"
+"""What ends a kept parse, after the length of the pickle before it (8 bytes): a file cut short lacks it."""
+
+
+def is_whole_parse(path: Path) -> bool:
+    """Whether a kept parse is whole: its footer is there, and names the length of what comes before it."""
+    try:
+        with open(path, "rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            if size < 8 + len(FOOTER):
+                return False
+            file.seek(size - 8 - len(FOOTER))
+            tail = file.read()
+    except OSError:
+        return False
+    return tail.endswith(FOOTER) and int.from_bytes(tail[:8], "big") == size - len(tail)
 
 
 def _load(stored: Path):
     try:
-        with open(stored, "rb") as file:
-            return pickle.load(file)
+        blob = stored.read_bytes()
     except FileNotFoundError:
         return None
+    except OSError:
+        blob = b""
+    end = len(blob) - 8 - len(FOOTER)
+    try:
+        if not (blob.endswith(FOOTER) and end >= 0 and int.from_bytes(blob[end : end + 8], "big") == end):
+            raise ValueError("cut short")
+        return pickle.loads(blob[:end])
     except Exception:  # noqa: BLE001 - a damaged or foreign file: parse again, and write it anew
+        _report(f"found a kept parse that could not be read, and making it again: {stored.name}")
         return None
 
 
 def _store(stored: Path, data: bytes) -> None:
-    """Write ``data`` to ``stored`` whole or not at all: a render stopped halfway leaves no half file."""
+    """Write ``data`` to ``stored`` whole or not at all: a render stopped halfway leaves no half file.
+
+    The footer (:data:`FOOTER`) tells a whole file from one cut short by other means.
+    """
     temporary = None
     try:
         handle, temporary = tempfile.mkstemp(dir=stored.parent, prefix=".parsed-")
         with os.fdopen(handle, "wb") as file:
             file.write(data)
+            file.write(len(data).to_bytes(8, "big") + FOOTER)
         os.replace(temporary, stored)
     except OSError:
         if temporary is not None:

@@ -1,4 +1,8 @@
-"""The one registry of speed-ups: each one's flag, what it does, and on which frames it can save time.
+"""The one registry of every reach into manim's internals: the speed-ups, and the safeguards.
+
+Each speed-up makes a render faster; each safeguard keeps what a render writes
+whole (see ``whole_files``). Both are checked before they touch manim, and step
+aside with one line where manim is not as they expect.
 
 A scene takes the speed-ups in at its leaf, by inheriting ``FastScene`` (see
 ``manim_adapters``); the phased base and the story know nothing of them. Each
@@ -21,7 +25,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
-__all__ = ["REGISTRY", "TESTED_RELEASES", "SpeedUp", "by_name", "check", "engaged"]
+__all__ = ["REGISTRY", "SAFEGUARDS", "TESTED_RELEASES", "Safeguard", "SpeedUp", "by_name", "check", "engaged"]
 
 TESTED_RELEASES = ("0.19.1", "0.22.0")
 """The manim releases the suite tests frame by frame; the speed-ups engage on these alone."""
@@ -126,7 +130,31 @@ REGISTRY: tuple[SpeedUp, ...] = (
 """Every speed-up, in the order the README lists them."""
 
 
-def check(speedup: SpeedUp) -> str | None:
+@dataclass(frozen=True)
+class Safeguard:
+    """One safeguard: its notice's name, its check, and what it keeps whole.
+
+    A safeguard saves no time, so it has no flag to measure it by, and it is on
+    on every release whose internals its check finds as expected.
+    """
+
+    name: str
+    check: str
+    summary: str
+
+
+SAFEGUARDS: tuple[Safeguard, ...] = (
+    Safeguard(
+        "files moved into place whole",
+        "whole_files:check_whole_outputs",
+        "each partial movie file, and the video with its subtitles, clips and their index, are written beside "
+        "their places and moved there once complete",
+    ),
+)
+"""Every safeguard that reaches into manim (the lock and the cache check use files alone)."""
+
+
+def check(speedup: SpeedUp | Safeguard) -> str | None:
     """Run ``speedup``'s check: why it cannot engage on the manim installed, or None (imports manim)."""
     module, function = speedup.check.split(":")
     return getattr(importlib.import_module(module), function)()
@@ -137,9 +165,9 @@ def engaged(release: str) -> bool:
     return release in TESTED_RELEASES
 
 
-def by_name(name: str) -> SpeedUp:
+def by_name(name: str) -> SpeedUp | Safeguard:
     """The entry whose notice says ``name``."""
-    for speedup in REGISTRY:
+    for speedup in REGISTRY + SAFEGUARDS:
         if speedup.name == name:
             return speedup
     raise KeyError(name)

@@ -363,6 +363,13 @@ def _manifest(key: str) -> Path:
     return config.get_dir("tex_dir") / f"formulas-{key}.txt"
 
 
+def _write_note(manifest: Path, tex_files: set[Path]) -> None:
+    """Write the note of a scene's formulas whole or not at all: beside it first, then moved over it."""
+    staged = manifest.with_name(f".writing-{manifest.name}")  # the cache check removes it if a render stops here
+    staged.write_text("".join(f"{path.name}\n" for path in sorted(tex_files)), encoding="utf-8")
+    staged.replace(manifest)
+
+
 def _all_typeset(manifest: Path) -> bool:
     """Whether the formulas a manifest lists all have their SVG file."""
     try:
@@ -412,8 +419,7 @@ def prewarm_formulas(
                     return typeset
             if not notes.missing:
                 if key is not None and notes.seen:
-                    manifest = _manifest(key)
-                    manifest.write_text("".join(f"{path.name}\n" for path in sorted(notes.seen)), encoding="utf-8")
+                    _write_note(_manifest(key), notes.seen)
                 break
             done = typeset_together(list(notes.missing.values()))
             typeset += done
@@ -448,5 +454,5 @@ class FormulaWatch:
             tex_mobject.tex_to_svg_file = self._original
         if not done or not self.seen or not all(path.with_suffix(".svg").is_file() for path in self.seen):
             return False
-        _manifest(self.key).write_text("".join(f"{path.name}\n" for path in sorted(self.seen)), encoding="utf-8")
+        _write_note(_manifest(self.key), self.seen)
         return True

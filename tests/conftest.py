@@ -125,6 +125,7 @@ TIERS = {
         "test_render_light_chinese.py",
         "test_deck.py",
         "test_backward_render.py",
+        "test_interruptions.py",
     ),
 }
 """Each test file's tier, marked on its tests unless a test is marked with the other: the second environment runs ``-m releases``."""

@@ -2,10 +2,11 @@
 
     python tests/moved_internals.py -ql scenes/forward_pass.py ForwardPassScene
 
-Every private detail that a speed-up of the registry (``scenes/speedups.py``)
-relies on is changed here the way a release could change it, while manim itself
-keeps working: one mover per entry of the registry, by its name. Each speed-up
-must notice, step aside with one line, and leave a video that is still right.
+Every private detail that a speed-up or a safeguard of the registry
+(``scenes/speedups.py``) relies on is changed here the way a release could
+change it, while manim itself keeps working: one mover per entry of the
+registry, by its name. Each must notice, step aside with one line, and leave a
+video that is still right.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from manim.scene.scene_file_writer import SceneFileWriter
 from manim.scene.section import DefaultSectionType
 from manim.utils import tex_file_writing
 
-from speedups import REGISTRY
+from speedups import REGISTRY, SAFEGUARDS
 
 
 def move_play_hash() -> bool:
@@ -154,9 +155,26 @@ MOVERS: dict[str, Callable[[], bool] | None] = {
 """How each speed-up of the registry is moved from under it, by its notice's name; None where it relies on nothing of manim's."""
 
 
+def move_final_files() -> bool:
+    write = SceneFileWriter.write_subcaption_file
+
+    def write_subtitles(self):
+        return write(self)
+
+    SceneFileWriter.write_subcaption_file = write_subtitles
+    return True
+
+
+SAFEGUARD_MOVERS: dict[str, Callable[[], bool] | None] = {
+    "files moved into place whole": move_final_files,
+}
+"""How each safeguard of the registry is moved from under it, by its notice's name."""
+
+
 def move_internals() -> list[str]:
-    """Change each internal an adapter relies on; return the speed-ups that must now say they are off."""
-    return [speedup.name for speedup in REGISTRY if (move := MOVERS[speedup.name]) is not None and move()]
+    """Change each internal an adapter relies on; return the speed-ups and safeguards that must now say they are off."""
+    moved = [speedup.name for speedup in REGISTRY if (move := MOVERS[speedup.name]) is not None and move()]
+    return moved + [guard.name for guard in SAFEGUARDS if (move := SAFEGUARD_MOVERS[guard.name]) is not None and move()]
 
 
 if __name__ == "__main__":

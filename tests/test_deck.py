@@ -48,6 +48,8 @@ from backward_pass import BackwardPassScene  # noqa: E402
 from forward_pass import ForwardPassScene  # noqa: E402
 from network_model import format_value, forward, load_network, training_step  # noqa: E402
 from subtitles import cue_text  # noqa: E402
+from test_interruptions import FRAMES as SHORT_FRAMES  # noqa: E402
+from test_interruptions import fresh_place, waited  # noqa: E402
 from test_steps import STEPS_PER_PHASE, cues_shown  # noqa: E402
 from timeline import phase_frame_spans  # noqa: E402
 
@@ -96,6 +98,8 @@ class Deck:
     slides: list[dict]
     """The slides index that manim-slides wrote, as JSON."""
     result: subprocess.CompletedProcess
+    beside: tuple[int, str, Path] | None = None
+    """A lecturer's render into the same media folder, started with the deck's: its exit code, output and video."""
 
     @property
     def decks_dir(self) -> Path:
@@ -112,13 +116,25 @@ class Deck:
 
 @pytest.fixture(scope="module")
 def deck(tmp_path_factory: pytest.TempPathFactory) -> Deck:
-    media_dir = tmp_path_factory.mktemp("deck") / "media"
+    folder = tmp_path_factory.mktemp("deck")
+    media_dir = folder / "media"
+    # A short render into the same media folder, at the same time: one of the two waits for the other.
+    place = fresh_place(folder)
+    beside = place.start()
     result = run_make_deck(media_dir)
+    output = beside.communicate(timeout=DECK_TIMEOUT)[0]
     if result.returncode != 0:
         pytest.fail(f"make_deck.py failed:\n{result.stdout}\n{result.stderr}", pytrace=False)
     index = json.loads((media_dir / "slides" / f"{SCENE_NAME}.json").read_text(encoding="utf-8"))
     decks = media_dir / "decks"
-    return Deck(media_dir, decks / f"{SCENE_NAME}.html", decks / f"{SCENE_NAME}.pptx", index["slides"], result)
+    return Deck(
+        media_dir,
+        decks / f"{SCENE_NAME}.html",
+        decks / f"{SCENE_NAME}.pptx",
+        index["slides"],
+        result,
+        (beside.returncode, output, place.video),
+    )
 
 
 def frames_of(path: Path | None = None, data: bytes | None = None) -> list[str]:
@@ -161,6 +177,16 @@ def test_make_deck_writes_both_decks_and_nothing_else(deck: Deck) -> None:
     assert f"decks/{SCENE_NAME}.pptx" in deck.result.stdout
     names = sorted(path.name for path in deck.decks_dir.iterdir())
     assert names == [f"{SCENE_NAME}.html", f"{SCENE_NAME}.log", f"{SCENE_NAME}.pptx"]
+
+
+@pytest.mark.render
+def test_a_render_beside_the_deck_build_succeeds(deck: Deck) -> None:
+    """Started together into one media folder, the deck's render and a lecturer's: one waits, both are right."""
+    code, output, video = deck.beside
+    assert code == 0, output[-3000:]
+    assert len(frames_of(video)) == SHORT_FRAMES
+    log = (deck.decks_dir / f"{SCENE_NAME}.log").read_text(encoding="utf-8")
+    assert waited(output) + waited(log) == 1, (output[-2000:], log[-2000:])
 
 
 @pytest.mark.render

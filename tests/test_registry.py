@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 import speedups
-from moved_internals import MOVERS
-from speedups import REGISTRY
+import whole_files
+from moved_internals import MOVERS, SAFEGUARD_MOVERS
+from speedups import REGISTRY, SAFEGUARDS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENES = ROOT / "scenes"
@@ -51,6 +52,22 @@ def test_every_notice_names_a_speedup_of_the_registry():
 
 def test_the_harness_moves_each_speedup_of_the_registry():
     assert list(MOVERS) == [s.name for s in REGISTRY]
+    assert list(SAFEGUARD_MOVERS) == [s.name for s in SAFEGUARDS]
+
+
+def test_every_safeguard_notice_names_a_safeguard_of_the_registry():
+    names = {s.name for s in SAFEGUARDS}
+    said = set()
+    for path in SCENES.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", getattr(node.func, "attr", "")) == "safeguard_off"
+            ):
+                first = node.args[0]
+                # A constant, or whole_files.SAFEGUARD
+                said.add(first.value if isinstance(first, ast.Constant) else getattr(whole_files, first.attr))
+    assert said == names
 
 
 def test_every_check_notices_its_moved_internal():
@@ -58,7 +75,7 @@ def test_every_check_notices_its_moved_internal():
     code = (
         "import json, moved_internals, speedups\n"
         "moved = moved_internals.move_internals()\n"
-        "print(json.dumps({'moved': moved, 'off': [s.name for s in speedups.REGISTRY if speedups.check(s)]}))\n"
+        "print(json.dumps({'moved': moved, 'off': [s.name for s in speedups.REGISTRY + speedups.SAFEGUARDS if speedups.check(s)]}))\n"
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SCENES), str(ROOT / "tests")])}
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)

@@ -55,8 +55,8 @@ from manim_adapters import (
     encoder_options_are_public,
     share_svg_paths,
 )
-from moved_internals import MOVERS
-from speedups import REGISTRY
+from moved_internals import MOVERS, SAFEGUARD_MOVERS
+from speedups import REGISTRY, SAFEGUARDS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENES = ROOT / "scenes"
@@ -531,6 +531,8 @@ def test_a_render_on_moved_internals_is_still_right(tmp_path, plain_render):
     if encoder_options_are_public():
         expected.remove("x264 preset")
     assert sorted(line.split(": ")[2] for line in notices) == sorted(expected), notices
+    guards = [line.split(": ")[2] for line in err.splitlines() if "safeguard off" in line]
+    assert guards == [s.name for s in SAFEGUARDS if SAFEGUARD_MOVERS[s.name] is not None], err[-2000:]
     assert "Traceback" not in err
 
     (moved,) = media.rglob("ShortScene.mp4")
