@@ -44,7 +44,7 @@ def test_the_story_holds_one_scene_on_the_phased_base():
     assert not story & {"phase", "beat", "say", "pause_point", "get_moving_mobjects", "play"}
 
 
-ADAPTERS = {"manim_adapters.py", "tex_prewarm.py", "parsed_svgs.py", "restyle.py"}
+ADAPTERS = {"manim_adapters.py", "tex_prewarm.py", "parsed_svgs.py", "restyle.py", "whole_files.py"}
 """The modules that reach into manim's internals, each checking what it relies on before use."""
 
 
