@@ -31,6 +31,7 @@ from manim_slides.config import PresentationConfig
 from backward_pass import BackwardPassScene
 from forward_pass import ForwardPassScene
 from phased_scene import SetupError
+from whole_files import STAGING_PREFIX
 
 __all__ = ["SLIDES_FOLDER", "BackwardPassSlides", "ForwardPassSlides", "PhasedSlides", "check_slides_support"]
 
@@ -94,7 +95,7 @@ class PhasedSlides(Slide):
         """
         # The slides' clips, which manim-slides takes from its folder when they exist, are checked too;
         # the lock is held until the notes are in.
-        with self.media_guarded(clips=(self.slides_folder / "files" / type(self).__name__,)):
+        with self.media_guarded(clips=(self.slides_folder / "files" / type(self).__name__, self.slides_folder)):
             super().render(*args, **kwargs)
             index = self.slides_folder / f"{type(self).__name__}.json"
             presentation = PresentationConfig.from_file(index)
@@ -106,7 +107,7 @@ class PhasedSlides(Slide):
             for slide, text in zip(presentation.slides, notes):
                 slide.notes = text
             # Whole or not at all: written beside the index, then moved over it.
-            staged = index.with_name(f".{index.name}.writing-{os.getpid()}")
+            staged = index.with_name(f"{STAGING_PREFIX}{os.getpid()}-{index.name}")
             presentation.to_file(staged)
             os.replace(staged, index)
 

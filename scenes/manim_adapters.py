@@ -941,8 +941,8 @@ class FastScene(Scene):
         """One render at a time in the media folder, its cache checked first (see ``whole_files``).
 
         ``clips`` are folders of clips, besides the partial movie files, that
-        the render takes from a cache (a deck's slides). A dry run writes no
-        video and is left alone.
+        the render takes from a cache or writes whole (a deck's slides and
+        their index). A dry run writes no video and is left alone.
         """
         if config.dry_run:
             yield
@@ -1020,13 +1020,14 @@ class FastScene(Scene):
             sys.stdout.flush()
             sys.stderr.flush()
             read_end, write_end = os.pipe()
+            parent = os.getpid()
             pid = os.fork()
         except OSError as error:
             _remove_folders(folders)
             speedup_off("two processes for a preview", f"the second process could not start ({error})")
             return False
         if pid == 0:
-            _die_with_parent(os.getppid())
+            _die_with_parent(parent)
             os.close(read_end)
             self._split = _Split(section, folders, is_second=True, fd=write_end)
             for name, own in folders.items():
