@@ -106,7 +106,12 @@ class Place:
             text=True,
             start_new_session=True,
         )
-        output, _ = process.communicate(timeout=TIMEOUT)
+        try:
+            output, _ = process.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)  # the render and any process of its own
+            output, _ = process.communicate()
+            pytest.fail(f"the render at {moment} with SIG{name} did not end:\n{output[-3000:]}")
         code = process.returncode
         if name == "INT":  # manim ends on Ctrl-C with "Aborted!" and exit 1, and no traceback
             died = code == 1 and "Aborted!" in output and "Traceback" not in output
