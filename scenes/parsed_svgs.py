@@ -150,8 +150,7 @@ def stored_parse_path(mobject, file_path: Path) -> Path | None:
     ):
         digest.update(part.encode() + b"\0")
     digest.update(svg)
-    digest.update(FOOTER)  # the format of the file
-    return path.with_name(f"{path.name}.{digest.hexdigest()[:20]}.parsed")
+    return path.with_name(f"{path.name}.{digest.hexdigest()[:20]}{SUFFIX}")
 
 
 def _report(line: str) -> None:
@@ -163,6 +162,12 @@ def report_to(say: Callable[[str], None]) -> None:
     global _report
     _report = say
 
+
+SUFFIX = ".kept"
+"""A kept parse's file: the SVG file's name, a digest of what the parse follows from, and this."""
+
+OLDER_SUFFIXES = (".parsed",)
+"""Kept parses of an earlier format (without :data:`FOOTER`), never read again; the cache check removes them."""
 
 FOOTER = b"parse-whole"
 """What ends a kept parse, after the length of the pickle before it (8 bytes): a file cut short lacks it."""

@@ -69,7 +69,7 @@ from pathlib import Path
 from manim import config, logger
 from manim.scene.scene_file_writer import SceneFileWriter
 
-from parsed_svgs import is_whole_parse
+from parsed_svgs import OLDER_SUFFIXES, SUFFIX, is_whole_parse
 from tex_prewarm import source_of
 
 try:
@@ -230,9 +230,9 @@ _KINDS = {
     ("formulas", ".dvi"): ("formula DVI", _whole_dvi),
     ("formulas", ".xdv"): ("formula DVI", _whole_dvi),
     ("formulas", ".txt"): ("note of a scene's formulas", _whole_notes),
-    ("formulas", ".parsed"): ("kept parse", is_whole_parse),
+    ("formulas", SUFFIX): ("kept parse", is_whole_parse),
     ("texts", ".svg"): ("text SVG", _whole_svg),
-    ("texts", ".parsed"): ("kept parse", is_whole_parse),
+    ("texts", SUFFIX): ("kept parse", is_whole_parse),
 }
 
 _LEFT_BEHIND = {
@@ -278,7 +278,12 @@ def heal(
                     with suppress(OSError):
                         os.unlink(entry.path)
                 continue
-            kind = _KINDS.get((role, os.path.splitext(name)[1]))
+            suffix = os.path.splitext(name)[1]
+            if role in ("formulas", "texts") and suffix in OLDER_SUFFIXES:
+                with suppress(OSError):
+                    os.unlink(entry.path)  # a kept parse of an earlier format, never read again
+                continue
+            kind = _KINDS.get((role, suffix))
             if kind is None or (role == "formulas" and name.endswith(".txt") and not name.startswith("formulas-")):
                 continue
             label, whole = kind

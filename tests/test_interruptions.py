@@ -249,10 +249,12 @@ def test_a_damaged_cache_heals_and_says_what_it_made_again(tmp_path, reference, 
     text_svg.write_bytes(b"")
     formula_svg = sorted((place.media / "Tex").glob("*.svg"))[0]
     formula_svg.write_bytes(b"")
-    parse = sorted((place.media / "Tex").glob("*.parsed"))[-1]
+    parse = sorted((place.media / "Tex").glob("*.kept"))[-1]
     parse.write_bytes(parse.read_bytes()[:100])
     note = sorted((place.media / "Tex").glob("formulas-*.txt"))[0]
     note.write_bytes(note.read_bytes()[:20])
+    older = place.media / "Tex" / f"{formula_svg.name}.0123456789abcdef0123.parsed"
+    older.write_bytes(b"a kept parse of an earlier format")  # never read again: removed without a word
     untouched = {name: state for name, state in place.partial_state().items() if name != cut.name}
 
     result = place.render()
@@ -263,6 +265,7 @@ def test_a_damaged_cache_heals_and_says_what_it_made_again(tmp_path, reference, 
     assert len(lines) == 1, result.stderr[-3000:]
     for said in ("1 partial movie file", "1 text SVG", "1 formula SVG", "1 kept parse", "1 note of a scene's formulas"):
         assert said in lines[0], lines[0]
+    assert not older.exists()
     assert frames_of(place.video) == reference_frames
     # Only the cut play was drawn again; the SVG files were made again, whole.
     state = place.partial_state()

@@ -111,14 +111,14 @@ BUILDS = [
 def test_a_kept_parse_gives_what_a_fresh_parse_gives(kept, build):
     keep_off()
     parsed = _fresh(build)
-    assert not list(kept.rglob("*.parsed"))
+    assert not list(kept.rglob("*.kept"))
     keep_on()
     first = _fresh(build)  # parses, and keeps the parse
-    stored = list(kept.rglob("*.parsed"))
+    stored = list(kept.rglob("*.kept"))
     assert stored
     stamps = {path: path.stat().st_mtime_ns for path in stored}
     again = _fresh(build)  # from the kept parse
-    assert {path: path.stat().st_mtime_ns for path in kept.rglob("*.parsed")} == stamps
+    assert {path: path.stat().st_mtime_ns for path in kept.rglob("*.kept")} == stamps
     _same(parsed, first)
     _same(parsed, again)
     assert len(again.family_members_with_points()) > 0
@@ -144,7 +144,7 @@ def test_a_changed_file_or_setting_is_parsed_anew(kept):
     red = _fresh(lambda: SVGMobject(str(shape), svg_default={**plain.svg_default, "fill_color": "#ff0000"}))
     assert red.svg_default != plain.svg_default
     assert stored_parse_path(red, shape) != stored
-    assert len(list(kept.glob("shape.svg.*.parsed"))) == 2
+    assert len(list(kept.glob("shape.svg.*.kept"))) == 2
     shape.write_text(TRIANGLE.replace("L10 10", "L5 10"))
     assert stored_parse_path(plain, shape) != stored
     moved = _fresh(lambda: SVGMobject(str(shape)))

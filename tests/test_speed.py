@@ -433,13 +433,13 @@ def test_the_speedups_change_no_pixel(tmp_path, plain_render):
     assert not list(plain.parents[3].rglob("formulas-*.txt"))
     assert list((tmp_path / "ShortScene").rglob("formulas-*.txt"))
     # Once more into the same folder: every formula and text from the parse kept the first time.
-    kept = sorted(path.name for path in (tmp_path / "ShortScene").rglob("*.parsed"))
+    kept = sorted(path.name for path in (tmp_path / "ShortScene").rglob("*.kept"))
     assert kept
-    assert not list(plain.parents[3].rglob("*.parsed"))
+    assert not list(plain.parents[3].rglob("*.kept"))
     again, again_err = _render(tmp_path, "ShortScene", media=tmp_path / "ShortScene")
     assert "speed-up off" not in again_err
     assert "in a second process" in again_err
-    assert sorted(path.name for path in (tmp_path / "ShortScene").rglob("*.parsed")) == kept
+    assert sorted(path.name for path in (tmp_path / "ShortScene").rglob("*.kept")) == kept
     want = _frames(plain)
     assert len(want) == len(ForwardPassScene.PHASES) * FPS
     for video in (fast, again):
