@@ -131,6 +131,7 @@ import speedups
 import tex_prewarm
 import whole_files
 from tex_prewarm import source_of
+from whole_files import writes_a_video as _writes_a_video
 
 __all__ = [
     "X264_PRESET",
@@ -684,13 +685,6 @@ def _cores() -> int:
         return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         return os.cpu_count() or 1
-
-
-def _writes_a_video(writer: SceneFileWriter) -> bool:
-    spec = getattr(writer, "output_spec", None)  # manim 0.22
-    if spec is not None:
-        return bool(spec.is_video)
-    return bool(getattr(config, "write_to_movie", False))
 
 
 class _Split:

@@ -85,6 +85,7 @@ __all__ = [
     "heal",
     "is_whole_movie",
     "one_render_at_a_time",
+    "writes_a_video",
 ]
 
 SAFEGUARD = "files moved into place whole"
@@ -553,16 +554,12 @@ class WholeFilesWriter(SceneFileWriter):
     manim does, and one line says so.
     """
 
-    whole_outputs = True
-    """Set False (by the scene) to write as manim does."""
-
     _stage: _Stage | None = None
 
     def finish(self) -> None:
-        form = _form() if self.whole_outputs and _writes_a_movie(self) else None
-        if form is None or check_whole_outputs() is not None:
+        if not writes_a_video(self) or check_whole_outputs() is not None:
             return super().finish()
-        self._stage = stage = _Stage(self, form)
+        self._stage = stage = _Stage(self, _form())
         named = _FinalNames(stage)
         logger.addFilter(named)
         try:
@@ -577,14 +574,14 @@ class WholeFilesWriter(SceneFileWriter):
             self._stage = None
         stage.restore()
         stage.publish()
-        if form == "attributes" and config.output_file:
+        if stage.form == "attributes" and config.output_file:
             config.output_file = str(stage.final_of(config.output_file))
 
     # ------------------------------------------------------------------ partial movie files
 
     def open_partial_movie_stream(self, *args, **kwargs) -> None:
         # manim 0.19: the stream opens the file it is given; it is given the staged name.
-        if not (self.whole_outputs and _partial_form() == "stream"):
+        if _partial_form() != "stream":
             return super().open_partial_movie_stream(*args, **kwargs)
         file_path = args[0] if args else kwargs.pop("file_path", None)
         if file_path is None:
@@ -604,7 +601,7 @@ class WholeFilesWriter(SceneFileWriter):
 
     def _create_segment_encoder(self, target):
         # manim 0.22: an encoder writes each partial movie file; it is given the staged name.
-        if not (self.whole_outputs and _partial_form() == "encoder"):
+        if _partial_form() != "encoder":
             return super()._create_segment_encoder(target)
         final = Path(target)
         return _MovedWhenFinished(super()._create_segment_encoder(_staged_name(final)), final)
@@ -633,11 +630,12 @@ class WholeFilesWriter(SceneFileWriter):
             config["output_file"] = str(file_path)
 
 
-def _writes_a_movie(writer: SceneFileWriter) -> bool:
+def writes_a_video(writer: SceneFileWriter) -> bool:
+    """Whether ``writer`` writes a video (not a dry run, not stills alone)."""
     spec = getattr(writer, "output_spec", None)  # manim 0.22
     if spec is not None:
         return bool(spec.is_video)
-    return bool(config.write_to_movie) and not config.dry_run
+    return bool(getattr(config, "write_to_movie", False))  # a dry run sets it False
 
 
 _classes: dict[type, type] = {}

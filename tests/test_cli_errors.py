@@ -141,12 +141,17 @@ def test_broken_network_file_stops_with_one_line(tmp_path, mistake):
     assert_clean_stop(result, str(path), *parts)
 
 
-def test_broken_file_loses_no_earlier_video(tmp_path):
-    media = tmp_path / "media"
-    video = media / VIDEO
+def plant_earlier_video(video: Path) -> tuple[Path, bytes]:
+    """An earlier video where the render would write its own: its path and bytes."""
     video.parent.mkdir(parents=True)
     earlier = os.urandom(4096)
     video.write_bytes(earlier)
+    return video, earlier
+
+
+def test_broken_file_loses_no_earlier_video(tmp_path):
+    media = tmp_path / "media"
+    video, earlier = plant_earlier_video(media / VIDEO)
     path = tmp_path / "network.json"
     path.write_text(wrong_shape(), encoding="utf-8")
 
@@ -214,10 +219,7 @@ def test_chinese_without_a_cjk_font_stops_with_install_hint_and_loses_no_earlier
     config_file = tmp_path / "fonts.conf"
     config_file.write_text(NO_FONTS.format(cache=tmp_path / "font-cache"), encoding="utf-8")
     media = tmp_path / "media"
-    video = media / VIDEO
-    video.parent.mkdir(parents=True)
-    earlier = os.urandom(4096)
-    video.write_bytes(earlier)
+    video, earlier = plant_earlier_video(media / VIDEO)
 
     result = run_manim(media, FORWARD_PASS_LANGUAGE="zh", FONTCONFIG_FILE=str(config_file))
 
@@ -271,10 +273,7 @@ BACKWARD_MISTAKES = {
 def test_the_backward_pass_stops_with_one_line_and_loses_no_earlier_video(tmp_path, mistake):
     changes, parts = BACKWARD_MISTAKES[mistake]
     media = tmp_path / "media"
-    video = media / BACKWARD_VIDEO
-    video.parent.mkdir(parents=True)
-    earlier = os.urandom(4096)
-    video.write_bytes(earlier)
+    video, earlier = plant_earlier_video(media / BACKWARD_VIDEO)
     path = tmp_path / "my-network.json"
     path.write_text(with_changes(**changes), encoding="utf-8")
     result = run_manim(media, BACKWARD_FILE, "BackwardPassScene", FORWARD_PASS_NETWORK=str(path))
@@ -300,10 +299,7 @@ def test_the_forward_pass_needs_no_target(tmp_path):
 def test_a_pickled_model_stops_the_render_in_one_line_and_loses_no_earlier_video(tmp_path):
     """A state dict saved with torch.save is refused unread, with the line that saves safetensors instead."""
     media = tmp_path / "media"
-    video = media / VIDEO
-    video.parent.mkdir(parents=True)
-    earlier = os.urandom(4096)
-    video.write_bytes(earlier)
+    video, earlier = plant_earlier_video(media / VIDEO)
     (tmp_path / "mlp.pt").write_bytes(b"\x80\x02not read")
     path = tmp_path / "my-network.json"
     data = good_data()
